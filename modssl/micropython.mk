@@ -1,0 +1,34 @@
+# modssl as a MicroPython user C module (make-based ports: unix).
+#
+# The port build passes MODSSL_MBEDTLS_DIR (an mbedTLS 3.6 tree) and
+# MODSSL_PORT_CONFIG_DIR (the folder holding that port's
+# mbedtls_config_port.h, see ports/).  mbedTLS is compiled here, once, with
+# the project's configuration; the port's own `tls` must be switched off
+# (MICROPY_PY_SSL=0) so that nothing else builds a second copy.
+
+MODSSL_DIR := $(USERMOD_DIR)
+MODSSL_REPO := $(abspath $(MODSSL_DIR)/..)
+
+ifeq ($(MODSSL_MBEDTLS_DIR),)
+$(error MODSSL_MBEDTLS_DIR is not set: build through `make firmware` or tools/modssl_harness)
+endif
+ifeq ($(MODSSL_PORT_CONFIG_DIR),)
+$(error MODSSL_PORT_CONFIG_DIR is not set: build through `make firmware` or tools/modssl_harness)
+endif
+
+SRC_USERMOD_C += \
+	$(MODSSL_DIR)/modssl.c \
+	$(MODSSL_DIR)/ssl_bio.c \
+	$(MODSSL_DIR)/ssl_conn.c \
+	$(MODSSL_DIR)/ssl_context.c \
+	$(MODSSL_DIR)/ssl_errors.c \
+	$(MODSSL_DIR)/ssl_x509.c
+
+SRC_USERMOD_LIB_C += $(sort $(wildcard $(MODSSL_MBEDTLS_DIR)/library/*.c))
+
+CFLAGS_USERMOD += \
+	-I$(MODSSL_DIR) \
+	-I$(MODSSL_PORT_CONFIG_DIR) \
+	-I$(MODSSL_REPO)/ports/common \
+	-I$(MODSSL_MBEDTLS_DIR)/include \
+	-DMBEDTLS_CONFIG_FILE='"mbedtls_config_port.h"'

@@ -1,0 +1,92 @@
+/*
+ * modssl: the `tls` module -- types, constants and exception classes.
+ *
+ * The module is named `tls` like upstream MicroPython's C module, so the
+ * frozen `ssl` package (python/ssl.py) and code that imports `tls` directly
+ * both work.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "py/runtime.h"
+#include "py/objexcept.h"
+#include "py/objstr.h"
+
+#include "mbedtls/version.h"
+
+#include "modssl.h"
+
+// SSLError is OSError itself (the MicroPython spec); these subclasses let
+// CPython-style code tell the cases apart while `except OSError` still works.
+MP_DEFINE_CONST_OBJ_TYPE(
+    modssl_type_SSLWantReadError, MP_QSTR_SSLWantReadError, MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, mp_obj_exception_attr,
+    parent, &mp_type_OSError
+    );
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    modssl_type_SSLWantWriteError, MP_QSTR_SSLWantWriteError, MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, mp_obj_exception_attr,
+    parent, &mp_type_OSError
+    );
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    modssl_type_SSLCertVerificationError, MP_QSTR_SSLCertVerificationError, MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, mp_obj_exception_attr,
+    parent, &mp_type_OSError
+    );
+
+static const MP_DEFINE_STR_OBJ(modssl_mbedtls_version_obj, MBEDTLS_VERSION_STRING_FULL);
+
+static const mp_rom_map_elem_t modssl_module_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_tls) },
+
+    { MP_ROM_QSTR(MP_QSTR_SSLContext), MP_ROM_PTR(&modssl_context_type) },
+    { MP_ROM_QSTR(MP_QSTR_SSLSocket), MP_ROM_PTR(&modssl_socket_type) },
+    { MP_ROM_QSTR(MP_QSTR_SSLObject), MP_ROM_PTR(&modssl_object_type) },
+    { MP_ROM_QSTR(MP_QSTR_MemoryBIO), MP_ROM_PTR(&modssl_memory_bio_type) },
+
+    { MP_ROM_QSTR(MP_QSTR_SSLError), MP_ROM_PTR(&mp_type_OSError) },
+    { MP_ROM_QSTR(MP_QSTR_SSLWantReadError), MP_ROM_PTR(&modssl_type_SSLWantReadError) },
+    { MP_ROM_QSTR(MP_QSTR_SSLWantWriteError), MP_ROM_PTR(&modssl_type_SSLWantWriteError) },
+    { MP_ROM_QSTR(MP_QSTR_SSLCertVerificationError), MP_ROM_PTR(&modssl_type_SSLCertVerificationError) },
+
+    { MP_ROM_QSTR(MP_QSTR_MBEDTLS_VERSION), MP_ROM_PTR(&modssl_mbedtls_version_obj) },
+    { MP_ROM_QSTR(MP_QSTR_MBEDTLS_VERSION_NUMBER), MP_ROM_INT(MBEDTLS_VERSION_NUMBER) },
+
+    { MP_ROM_QSTR(MP_QSTR_PROTOCOL_TLS_CLIENT), MP_ROM_INT(MODSSL_PROTOCOL_TLS_CLIENT) },
+    { MP_ROM_QSTR(MP_QSTR_PROTOCOL_TLS_SERVER), MP_ROM_INT(MODSSL_PROTOCOL_TLS_SERVER) },
+    #if defined(MBEDTLS_SSL_PROTO_DTLS)
+    { MP_ROM_QSTR(MP_QSTR_PROTOCOL_DTLS_CLIENT), MP_ROM_INT(MODSSL_PROTOCOL_DTLS_CLIENT) },
+    { MP_ROM_QSTR(MP_QSTR_PROTOCOL_DTLS_SERVER), MP_ROM_INT(MODSSL_PROTOCOL_DTLS_SERVER) },
+    #endif
+
+    { MP_ROM_QSTR(MP_QSTR_CERT_NONE), MP_ROM_INT(MBEDTLS_SSL_VERIFY_NONE) },
+    { MP_ROM_QSTR(MP_QSTR_CERT_OPTIONAL), MP_ROM_INT(MBEDTLS_SSL_VERIFY_OPTIONAL) },
+    { MP_ROM_QSTR(MP_QSTR_CERT_REQUIRED), MP_ROM_INT(MBEDTLS_SSL_VERIFY_REQUIRED) },
+
+    { MP_ROM_QSTR(MP_QSTR_TLSv1_2), MP_ROM_INT(MODSSL_TLS_1_2) },
+    { MP_ROM_QSTR(MP_QSTR_TLSv1_3), MP_ROM_INT(MODSSL_TLS_1_3) },
+    #if defined(MBEDTLS_SSL_ALPN)
+    { MP_ROM_QSTR(MP_QSTR_HAS_ALPN), MP_ROM_TRUE },
+    #endif
+    #if defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
+    { MP_ROM_QSTR(MP_QSTR_HAS_SNI), MP_ROM_TRUE },
+    #endif
+    #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    { MP_ROM_QSTR(MP_QSTR_HAS_TLSv1_3), MP_ROM_TRUE },
+    #endif
+};
+static MP_DEFINE_CONST_DICT(modssl_module_globals, modssl_module_globals_table);
+
+const mp_obj_module_t modssl_module = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&modssl_module_globals,
+};
+
+MP_REGISTER_MODULE(MP_QSTR_tls, modssl_module);

@@ -1,0 +1,756 @@
+/*
+ * modssl: the connection core and its faces.
+ *
+ * One mp_obj_ssl_conn_t holds an mbedtls_ssl_context, the I/O callbacks that
+ * move records to and from the peer, the DTLS retransmission timer and the
+ * connection's state.  Two Python types share it:
+ *
+ *   SSLSocket  a stream over a socket (TLS over TCP, DTLS over UDP): the
+ *              read/write/ioctl stream protocol, so select.poll, asyncio
+ *              and mp_stream helpers work; non-blocking calls give EAGAIN.
+ *   SSLObject  CPython's memory-BIO object: records go to and come from two
+ *              MemoryBIOs, and calls raise SSLWantReadError/SSLWantWriteError
+ *              instead of blocking.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#include "py/runtime.h"
+#include "py/stream.h"
+#include "py/mperrno.h"
+#include "py/mphal.h"
+
+#include "modssl.h"
+
+// Poll interval while a blocking DTLS read waits for its retransmission timer.
+#define MODSSL_DTLS_WAIT_SLICE_MS (1)
+
+static inline bool conn_is_dtls(const mp_obj_ssl_conn_t *conn) {
+    return (conn->context->protocol & MODSSL_PROTOCOL_IS_DTLS) != 0;
+}
+
+static inline bool conn_is_bio(const mp_obj_ssl_conn_t *conn) {
+    return conn->transport == MODSSL_TRANSPORT_BIO;
+}
+
+/******************************************************************************/
+// I/O callbacks given to mbedTLS.
+
+static int conn_transport_error(mp_obj_ssl_conn_t *conn, int err, int want) {
+    if (mp_is_nonblocking_error(err)) {
+        return want;
+    }
+    conn->transport_errno = err;
+    return MODSSL_ERR_TRANSPORT;
+}
+
+static int conn_stream_send(void *ctx, const unsigned char *buf, size_t len) {
+    mp_obj_ssl_conn_t *conn = ctx;
+    int err;
+    mp_uint_t n = mp_get_stream(conn->sock)->write(conn->sock, buf, len, &err);
+    if (n == MP_STREAM_ERROR) {
+        return conn_transport_error(conn, err, MBEDTLS_ERR_SSL_WANT_WRITE);
+    }
+    return (int)n;
+}
+
+static int conn_stream_recv(void *ctx, unsigned char *buf, size_t len) {
+    mp_obj_ssl_conn_t *conn = ctx;
+    int err;
+    mp_uint_t n = mp_get_stream(conn->sock)->read(conn->sock, buf, len, &err);
+    if (n == MP_STREAM_ERROR) {
+        return conn_transport_error(conn, err, MBEDTLS_ERR_SSL_WANT_READ);
+    }
+    return (int)n;
+}
+
+// DTLS over a blocking socket: a lost datagram must not block the handshake
+// forever, so wait at most until the retransmission timer fires.
+static int conn_stream_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms) {
+    mp_obj_ssl_conn_t *conn = ctx;
+    if (timeout_ms != 0 && !conn->nonblocking) {
+        const mp_stream_p_t *stream = mp_get_stream(conn->sock);
+        uint32_t start = mp_hal_ticks_ms();
+        for (;;) {
+            int err;
+            mp_uint_t ready = stream->ioctl(conn->sock, MP_STREAM_POLL, MP_STREAM_POLL_RD, &err);
+            if (ready == MP_STREAM_ERROR) {
+                return conn_transport_error(conn, err, MBEDTLS_ERR_SSL_WANT_READ);
+            }
+            if (ready & (MP_STREAM_POLL_RD | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP)) {
+                break;
+            }
+            if (mp_hal_ticks_ms() - start >= timeout_ms) {
+                return MBEDTLS_ERR_SSL_TIMEOUT;
+            }
+            mp_event_wait_ms(MODSSL_DTLS_WAIT_SLICE_MS);
+        }
+    }
+    return conn_stream_recv(ctx, buf, len);
+}
+
+static int conn_bio_send(void *ctx, const unsigned char *buf, size_t len) {
+    mp_obj_ssl_conn_t *conn = ctx;
+    modssl_bio_send(conn->bio_out, buf, len);
+    return (int)len;
+}
+
+static int conn_bio_recv(void *ctx, unsigned char *buf, size_t len) {
+    mp_obj_ssl_conn_t *conn = ctx;
+    return modssl_bio_recv(conn->bio_in, buf, len, conn_is_dtls(conn));
+}
+
+// DTLS retransmission timer (mbedtls_ssl_set_timer_cb), on the port's ms tick.
+static void conn_timer_set(void *ctx, uint32_t int_ms, uint32_t fin_ms) {
+    mp_obj_ssl_conn_t *conn = ctx;
+    conn->timer_int_ms = int_ms;
+    conn->timer_fin_ms = fin_ms;
+    if (fin_ms != 0) {
+        conn->timer_start_ms = mp_hal_ticks_ms();
+    }
+}
+
+static int conn_timer_get(void *ctx) {
+    mp_obj_ssl_conn_t *conn = ctx;
+    if (conn->timer_fin_ms == 0) {
+        return -1; // cancelled
+    }
+    uint32_t elapsed = mp_hal_ticks_ms() - conn->timer_start_ms;
+    if (elapsed >= conn->timer_fin_ms) {
+        return 2;
+    }
+    return elapsed >= conn->timer_int_ms ? 1 : 0;
+}
+
+/******************************************************************************/
+// Creation and teardown.
+
+static void conn_free_ssl(mp_obj_ssl_conn_t *conn) {
+    if (conn->ssl_live) {
+        mbedtls_ssl_free(&conn->ssl);
+        conn->ssl_live = false;
+    }
+}
+
+mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, mp_obj_t sock,
+    mp_obj_t bio_in, mp_obj_t bio_out, bool server_side, mp_obj_t server_hostname, mp_obj_t client_id) {
+    bool is_dtls = (ctx->protocol & MODSSL_PROTOCOL_IS_DTLS) != 0;
+    if (sock != MP_OBJ_NULL) {
+        mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
+    }
+    if (server_side && !ctx->has_cert) {
+        mp_raise_ValueError(MP_ERROR_TEXT("a server needs a certificate: call load_cert_chain() first"));
+    }
+    if (server_hostname != mp_const_none && !mp_obj_is_str(server_hostname)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("server_hostname must be a str"));
+    }
+    if (!server_side && server_hostname == mp_const_none
+        && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && ctx->check_hostname) {
+        mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname "
+            "(or set check_hostname = False to verify the chain only)"));
+    }
+    if (!server_side && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && !ctx->has_ca) {
+        mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED needs CA certificates: call load_verify_locations() first"));
+    }
+    if (client_id != mp_const_none && !(server_side && is_dtls)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("client_id is only for DTLS servers"));
+    }
+
+    mp_obj_ssl_conn_t *conn = mp_obj_malloc_with_finaliser(mp_obj_ssl_conn_t, face);
+    conn->context = ctx;
+    conn->sock = sock;
+    conn->bio_in = bio_in;
+    conn->bio_out = bio_out;
+    conn->server_hostname = server_hostname;
+    conn->last_error = 0;
+    conn->transport_errno = 0;
+    conn->timer_start_ms = 0;
+    conn->timer_int_ms = 0;
+    conn->timer_fin_ms = 0;
+    conn->transport = sock != MP_OBJ_NULL ? MODSSL_TRANSPORT_STREAM : MODSSL_TRANSPORT_BIO;
+    conn->poll_mask = 0;
+    conn->server_side = server_side;
+    conn->handshake_done = false;
+    conn->nonblocking = false;
+    conn->closed = false;
+
+    mbedtls_ssl_init(&conn->ssl);
+    conn->ssl_live = true;
+    int ret = mbedtls_ssl_setup(&conn->ssl, &ctx->conf);
+    if (ret != 0) {
+        conn_free_ssl(conn);
+        modssl_raise_error(ret);
+    }
+    if (!server_side) {
+        // An explicit NULL tells mbedTLS that no hostname check is wanted
+        // (mbedTLS 3.6.3+ refuses to verify without one otherwise).
+        ret = mbedtls_ssl_set_hostname(&conn->ssl,
+            server_hostname == mp_const_none ? NULL : mp_obj_str_get_str(server_hostname));
+        if (ret != 0) {
+            conn_free_ssl(conn);
+            modssl_raise_error(ret);
+        }
+    }
+    if (is_dtls) {
+        mbedtls_ssl_set_timer_cb(&conn->ssl, conn, conn_timer_set, conn_timer_get);
+        #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+        if (server_side) {
+            if (client_id == mp_const_none) {
+                conn_free_ssl(conn);
+                mp_raise_ValueError(MP_ERROR_TEXT("a DTLS server needs client_id=bytes identifying the client"));
+            }
+            mp_buffer_info_t id;
+            mp_get_buffer_raise(client_id, &id, MP_BUFFER_READ);
+            ret = mbedtls_ssl_set_client_transport_id(&conn->ssl, id.buf, id.len);
+            if (ret != 0) {
+                conn_free_ssl(conn);
+                modssl_raise_error(ret);
+            }
+        }
+        #endif
+    }
+    if (conn->transport == MODSSL_TRANSPORT_STREAM) {
+        mbedtls_ssl_set_bio(&conn->ssl, conn, conn_stream_send, conn_stream_recv,
+            is_dtls ? conn_stream_recv_timeout : NULL);
+    } else {
+        mbedtls_ssl_set_bio(&conn->ssl, conn, conn_bio_send, conn_bio_recv, NULL);
+    }
+    return MP_OBJ_FROM_PTR(conn);
+}
+
+/******************************************************************************/
+// Running mbedTLS operations.
+
+static void conn_check_open(mp_obj_ssl_conn_t *conn) {
+    if (conn->closed || !conn->ssl_live) {
+        mp_raise_OSError(MP_EBADF);
+    }
+    if (conn->last_error != 0) {
+        modssl_raise_conn_error(conn, conn->last_error);
+    }
+}
+
+// Turn an mbedTLS result into: >= 0 done, WANT_READ / WANT_WRITE (the caller
+// decides how to wait), or a raised exception for anything else.
+static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
+    if (ret >= 0) {
+        return ret;
+    }
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
+        conn->poll_mask = MP_STREAM_POLL_RD;
+        return ret;
+    }
+    if (ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        conn->poll_mask = MP_STREAM_POLL_WR;
+        return ret;
+    }
+    if (ret == MODSSL_ERR_TRANSPORT) {
+        // A socket error (timeout, reset): not sticky, mbedTLS state is intact.
+        modssl_raise_conn_error(conn, ret);
+    }
+    if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE) {
+        // mbedTLS fails without telling the client why.
+        mbedtls_ssl_send_alert_message(&conn->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+            mbedtls_ssl_get_version_number(&conn->ssl) == MBEDTLS_SSL_VERSION_TLS1_3
+            ? MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED : MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+    }
+    conn->last_error = ret;
+    modssl_raise_conn_error(conn, ret);
+}
+
+static int conn_handshake_step(mp_obj_ssl_conn_t *conn) {
+    int ret = conn_check(conn, mbedtls_ssl_handshake(&conn->ssl));
+    if (ret == 0) {
+        conn->handshake_done = true;
+        conn->poll_mask = 0;
+    }
+    return ret;
+}
+
+// Complete the handshake, waiting for the socket as needed (the socket face's
+// do_handshake_on_connect: upstream MicroPython blocks even when the socket
+// is non-blocking).
+void modssl_conn_handshake(mp_obj_ssl_conn_t *conn) {
+    conn_check_open(conn);
+    while (!conn->handshake_done) {
+        if (conn_handshake_step(conn) < 0) {
+            if (conn_is_bio(conn)) {
+                modssl_raise_want(conn->poll_mask == MP_STREAM_POLL_WR);
+            }
+            mp_event_wait_ms(1);
+        }
+    }
+}
+
+// do_handshake(): CPython semantics -- on a non-blocking transport, raise
+// SSLWantReadError / SSLWantWriteError instead of waiting.
+static mp_obj_t ssl_conn_do_handshake(mp_obj_t self_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    conn_check_open(conn);
+    while (!conn->handshake_done) {
+        if (conn_handshake_step(conn) < 0) {
+            modssl_raise_want(conn->poll_mask == MP_STREAM_POLL_WR);
+        }
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_do_handshake_obj, ssl_conn_do_handshake);
+
+// One mbedtls_ssl_read: > 0 bytes, 0 on close_notify, or WANT_*.
+static int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
+    conn_check_open(conn);
+    if (size == 0) {
+        return 0;
+    }
+    for (;;) {
+        int ret = mbedtls_ssl_read(&conn->ssl, buf, size);
+        #if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            continue; // a TLS 1.3 ticket after the handshake: keep reading
+        }
+        #endif
+        if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            conn->handshake_done = true;
+            return 0;
+        }
+        if (ret == 0) {
+            // The transport ended without close_notify: possible truncation.
+            ret = MBEDTLS_ERR_SSL_CONN_EOF;
+        }
+        ret = conn_check(conn, ret);
+        if (ret > 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+            if (ret > 0) {
+                conn->handshake_done = true;
+                conn->poll_mask = 0;
+            }
+            return ret;
+        }
+    }
+}
+
+static int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
+    conn_check_open(conn);
+    if (conn_is_dtls(conn) && conn->handshake_done) {
+        int max = mbedtls_ssl_get_max_out_record_payload(&conn->ssl);
+        if (max > 0 && size > (size_t)max) {
+            mp_raise_msg_varg(&mp_type_ValueError,
+                MP_ERROR_TEXT("datagram of %u bytes exceeds the %d-byte limit of one DTLS record (MTU)"),
+                (unsigned)size, max);
+        }
+    }
+    int ret = conn_check(conn, mbedtls_ssl_write(&conn->ssl, buf, size));
+    if (ret >= 0) {
+        conn->handshake_done = true;
+        conn->poll_mask = 0;
+    }
+    return ret;
+}
+
+/******************************************************************************/
+// Socket face: the stream protocol.
+
+static mp_uint_t ssl_socket_read(mp_obj_t self_in, void *buf, mp_uint_t size, int *errcode) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    int ret = conn_read(conn, buf, size);
+    if (ret < 0) {
+        *errcode = MP_EAGAIN;
+        return MP_STREAM_ERROR;
+    }
+    return ret;
+}
+
+static mp_uint_t ssl_socket_write(mp_obj_t self_in, const void *buf, mp_uint_t size, int *errcode) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    int ret = conn_write(conn, buf, size);
+    if (ret < 0) {
+        *errcode = MP_EAGAIN;
+        return MP_STREAM_ERROR;
+    }
+    return ret;
+}
+
+static void conn_close(mp_obj_ssl_conn_t *conn) {
+    if (conn->closed) {
+        return;
+    }
+    conn->closed = true;
+    if (conn->ssl_live && conn->handshake_done && conn->last_error == 0) {
+        // Best effort: a clean close tells the peer this is not a truncation.
+        nlr_buf_t nlr;
+        if (nlr_push(&nlr) == 0) {
+            mbedtls_ssl_close_notify(&conn->ssl);
+            nlr_pop();
+        }
+    }
+    conn_free_ssl(conn);
+}
+
+static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    mp_obj_t sock = conn->sock;
+    if (request == MP_STREAM_CLOSE) {
+        if (sock == MP_OBJ_NULL) {
+            return 0;
+        }
+        conn_close(conn);
+        conn->sock = MP_OBJ_NULL;
+        return mp_get_stream(sock)->ioctl(sock, MP_STREAM_CLOSE, 0, errcode);
+    }
+    if (sock == MP_OBJ_NULL) {
+        *errcode = MP_EBADF;
+        return MP_STREAM_ERROR;
+    }
+    if (request != MP_STREAM_POLL) {
+        return mp_get_stream(sock)->ioctl(sock, request, arg, errcode);
+    }
+    if (conn->last_error != 0) {
+        // Report ready so that the next read/write raises the error.
+        return arg & (MP_STREAM_POLL_RD | MP_STREAM_POLL_WR);
+    }
+    mp_uint_t ret = 0;
+    uintptr_t asked = arg & (MP_STREAM_POLL_RD | MP_STREAM_POLL_WR);
+    // Plaintext already decrypted, or a record already received, is readable
+    // without touching the socket.
+    if ((arg & MP_STREAM_POLL_RD) && conn->ssl_live
+        && (mbedtls_ssl_get_bytes_avail(&conn->ssl) > 0 || mbedtls_ssl_check_pending(&conn->ssl))) {
+        ret |= MP_STREAM_POLL_RD;
+        if (asked == MP_STREAM_POLL_RD) {
+            return ret;
+        }
+    }
+    // While mbedTLS waits for one direction (a handshake step), poll the
+    // socket in that direction and report what the caller asked for, so the
+    // caller re-enters read/write and the handshake advances.
+    if (conn->poll_mask && asked) {
+        arg = (arg & ~asked) | conn->poll_mask;
+    }
+    mp_uint_t sock_ret = mp_get_stream(sock)->ioctl(sock, MP_STREAM_POLL, arg, errcode);
+    if (sock_ret == MP_STREAM_ERROR) {
+        return sock_ret;
+    }
+    if (conn->poll_mask && (sock_ret & conn->poll_mask)) {
+        sock_ret = (sock_ret & ~conn->poll_mask) | asked;
+    }
+    return ret | sock_ret;
+}
+
+static mp_obj_t ssl_socket_setblocking(mp_obj_t self_in, mp_obj_t flag) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    if (conn->sock == MP_OBJ_NULL) {
+        mp_raise_OSError(MP_EBADF);
+    }
+    conn->nonblocking = !mp_obj_is_true(flag);
+    mp_obj_t dest[3];
+    mp_load_method(conn->sock, MP_QSTR_setblocking, dest);
+    dest[2] = flag;
+    return mp_call_method_n_kw(1, 0, dest);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_socket_setblocking_obj, ssl_socket_setblocking);
+
+static mp_obj_t ssl_socket_settimeout(mp_obj_t self_in, mp_obj_t timeout) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    if (conn->sock == MP_OBJ_NULL) {
+        mp_raise_OSError(MP_EBADF);
+    }
+    conn->nonblocking = timeout != mp_const_none && mp_obj_get_float(timeout) == 0;
+    mp_obj_t dest[3];
+    mp_load_method(conn->sock, MP_QSTR_settimeout, dest);
+    dest[2] = timeout;
+    return mp_call_method_n_kw(1, 0, dest);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_socket_settimeout_obj, ssl_socket_settimeout);
+
+// sendall(): write everything, waiting on a non-blocking socket.
+static mp_obj_t ssl_socket_sendall(mp_obj_t self_in, mp_obj_t data) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    mp_buffer_info_t bufinfo;
+    mp_get_buffer_raise(data, &bufinfo, MP_BUFFER_READ);
+    size_t done = 0;
+    while (done < bufinfo.len) {
+        int ret = conn_write(conn, (const byte *)bufinfo.buf + done, bufinfo.len - done);
+        if (ret < 0) {
+            mp_event_wait_ms(1);
+            continue;
+        }
+        done += ret;
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_socket_sendall_obj, ssl_socket_sendall);
+
+/******************************************************************************/
+// Methods shared by both faces.
+
+static mp_obj_t ssl_conn_getpeercert(size_t n_args, const mp_obj_t *args) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
+    bool binary_form = n_args > 1 && mp_obj_is_true(args[1]);
+    conn_check_open(conn);
+    if (!conn->handshake_done) {
+        mp_raise_ValueError(MP_ERROR_TEXT("handshake not done yet"));
+    }
+    const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&conn->ssl);
+    if (peer == NULL) {
+        return mp_const_none;
+    }
+    if (binary_form) {
+        return mp_obj_new_bytes(peer->raw.p, peer->raw.len);
+    }
+    // As CPython: the decoded form only for a certificate that was verified.
+    if (conn->context->verify_mode == MBEDTLS_SSL_VERIFY_NONE) {
+        return mp_obj_new_dict(0);
+    }
+    return modssl_cert_to_dict(peer);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_conn_getpeercert_obj, 1, 2, ssl_conn_getpeercert);
+
+static mp_obj_t ssl_conn_version(mp_obj_t self_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    if (!conn->ssl_live || !conn->handshake_done) {
+        return mp_const_none;
+    }
+    return mp_obj_new_str_from_cstr(mbedtls_ssl_get_version(&conn->ssl));
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_version_obj, ssl_conn_version);
+
+// cipher(): (name, protocol version, secret bits) as CPython; name in IANA form.
+static mp_obj_t ssl_conn_cipher(mp_obj_t self_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    if (!conn->ssl_live || !conn->handshake_done) {
+        return mp_const_none;
+    }
+    int id = mbedtls_ssl_get_ciphersuite_id_from_ssl(&conn->ssl);
+    const mbedtls_ssl_ciphersuite_t *info = mbedtls_ssl_ciphersuite_from_id(id);
+    mp_obj_t tuple[3] = {
+        modssl_cipher_iana_name(id),
+        mp_obj_new_str_from_cstr(mbedtls_ssl_get_version(&conn->ssl)),
+        MP_OBJ_NEW_SMALL_INT(info != NULL ? (int)mbedtls_ssl_ciphersuite_get_cipher_key_bitlen(info) : 0),
+    };
+    return mp_obj_new_tuple(3, tuple);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_cipher_obj, ssl_conn_cipher);
+
+static mp_obj_t ssl_conn_selected_alpn_protocol(mp_obj_t self_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    #if defined(MBEDTLS_SSL_ALPN)
+    if (conn->ssl_live) {
+        const char *proto = mbedtls_ssl_get_alpn_protocol(&conn->ssl);
+        if (proto != NULL) {
+            return mp_obj_new_str_from_cstr(proto);
+        }
+    }
+    #endif
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_selected_alpn_protocol_obj, ssl_conn_selected_alpn_protocol);
+
+// pending(): decrypted bytes ready to read without touching the transport.
+static mp_obj_t ssl_conn_pending(mp_obj_t self_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    return MP_OBJ_NEW_SMALL_INT(conn->ssl_live ? mbedtls_ssl_get_bytes_avail(&conn->ssl) : 0);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_pending_obj, ssl_conn_pending);
+
+// DTLS timers for event loops: dtls_get_timeout() gives the seconds until the
+// retransmission timer fires (None if none runs); dtls_handle_timeout()
+// retransmits if it has fired and tells whether it did.
+static mp_obj_t ssl_conn_dtls_get_timeout(mp_obj_t self_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    if (!conn_is_dtls(conn) || conn->timer_fin_ms == 0 || conn->handshake_done) {
+        return mp_const_none;
+    }
+    uint32_t elapsed = mp_hal_ticks_ms() - conn->timer_start_ms;
+    uint32_t left = elapsed >= conn->timer_fin_ms ? 0 : conn->timer_fin_ms - elapsed;
+    #if MICROPY_PY_BUILTINS_FLOAT
+    return mp_obj_new_float((mp_float_t)left / 1000);
+    #else
+    return mp_obj_new_int(left / 1000);
+    #endif
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_dtls_get_timeout_obj, ssl_conn_dtls_get_timeout);
+
+static mp_obj_t ssl_conn_dtls_handle_timeout(mp_obj_t self_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    conn_check_open(conn);
+    if (!conn_is_dtls(conn) || conn->handshake_done || conn_timer_get(conn) != 2) {
+        return mp_const_false;
+    }
+    // Re-entering the handshake with an expired timer makes mbedTLS resend
+    // its last flight and double the timeout.
+    conn_handshake_step(conn);
+    return mp_const_true;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_dtls_handle_timeout_obj, ssl_conn_dtls_handle_timeout);
+
+static mp_obj_t ssl_conn_set_mtu(mp_obj_t self_in, mp_obj_t mtu_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    conn_check_open(conn);
+    mp_int_t mtu = mp_obj_get_int(mtu_in);
+    if (!conn_is_dtls(conn)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("set_mtu is for DTLS connections"));
+    }
+    if (mtu < 64 || mtu > 16384 + 512) {
+        mp_raise_ValueError(MP_ERROR_TEXT("mtu must be between 64 and 16896 bytes"));
+    }
+    mbedtls_ssl_set_mtu(&conn->ssl, (uint16_t)mtu);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_conn_set_mtu_obj, ssl_conn_set_mtu);
+
+static mp_obj_t ssl_conn___del__(mp_obj_t self_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    if (conn->sock != MP_OBJ_NULL) {
+        mp_stream_close(self_in);
+    } else {
+        conn_free_ssl(conn);
+        conn->closed = true;
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn___del___obj, ssl_conn___del__);
+
+static void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // read-only attributes
+    }
+    if (attr == MP_QSTR_context) {
+        dest[0] = MP_OBJ_FROM_PTR(conn->context);
+    } else if (attr == MP_QSTR_server_side) {
+        dest[0] = mp_obj_new_bool(conn->server_side);
+    } else if (attr == MP_QSTR_server_hostname) {
+        dest[0] = conn->server_hostname;
+    } else {
+        dest[1] = MP_OBJ_SENTINEL;
+    }
+}
+
+#define MODSSL_CONN_COMMON_METHODS \
+    { MP_ROM_QSTR(MP_QSTR_do_handshake), MP_ROM_PTR(&ssl_conn_do_handshake_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_getpeercert), MP_ROM_PTR(&ssl_conn_getpeercert_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_cipher), MP_ROM_PTR(&ssl_conn_cipher_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_version), MP_ROM_PTR(&ssl_conn_version_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_selected_alpn_protocol), MP_ROM_PTR(&ssl_conn_selected_alpn_protocol_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_pending), MP_ROM_PTR(&ssl_conn_pending_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_dtls_get_timeout), MP_ROM_PTR(&ssl_conn_dtls_get_timeout_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_dtls_handle_timeout), MP_ROM_PTR(&ssl_conn_dtls_handle_timeout_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&ssl_conn_set_mtu_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_conn___del___obj) }
+
+static const mp_rom_map_elem_t ssl_socket_locals_dict_table[] = {
+    MODSSL_CONN_COMMON_METHODS,
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&mp_stream_readinto_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&mp_stream_unbuffered_readline_obj) },
+    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write_obj) },
+    { MP_ROM_QSTR(MP_QSTR_recv), MP_ROM_PTR(&mp_stream_read1_obj) },
+    { MP_ROM_QSTR(MP_QSTR_recv_into), MP_ROM_PTR(&mp_stream_readinto_obj) },
+    { MP_ROM_QSTR(MP_QSTR_send), MP_ROM_PTR(&mp_stream_write1_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sendall), MP_ROM_PTR(&ssl_socket_sendall_obj) },
+    { MP_ROM_QSTR(MP_QSTR_setblocking), MP_ROM_PTR(&ssl_socket_setblocking_obj) },
+    { MP_ROM_QSTR(MP_QSTR_settimeout), MP_ROM_PTR(&ssl_socket_settimeout_obj) },
+    { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&mp_stream_close_obj) },
+    { MP_ROM_QSTR(MP_QSTR_ioctl), MP_ROM_PTR(&mp_stream_ioctl_obj) },
+    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&mp_identity_obj) },
+    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&mp_stream___exit___obj) },
+};
+static MP_DEFINE_CONST_DICT(ssl_socket_locals_dict, ssl_socket_locals_dict_table);
+
+static const mp_stream_p_t ssl_socket_stream_p = {
+    .read = ssl_socket_read,
+    .write = ssl_socket_write,
+    .ioctl = ssl_socket_ioctl,
+};
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    modssl_socket_type,
+    MP_QSTR_SSLSocket,
+    MP_TYPE_FLAG_NONE,
+    protocol, &ssl_socket_stream_p,
+    attr, ssl_conn_attr,
+    locals_dict, &ssl_socket_locals_dict
+    );
+
+/******************************************************************************/
+// Memory-BIO face (CPython's SSLObject).
+
+// read(len=1024, buffer=None): plaintext, or b'' once the peer sent close_notify.
+static mp_obj_t ssl_object_read(size_t n_args, const mp_obj_t *args) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
+    mp_int_t len = n_args > 1 ? mp_obj_get_int(args[1]) : 1024;
+    if (len < 0) {
+        mp_raise_ValueError(MP_ERROR_TEXT("read: len must not be negative"));
+    }
+    if (n_args > 2 && args[2] != mp_const_none) {
+        mp_buffer_info_t bufinfo;
+        mp_get_buffer_raise(args[2], &bufinfo, MP_BUFFER_WRITE);
+        size_t n = MIN((size_t)len, bufinfo.len);
+        if (n_args > 1 && len == 0) {
+            n = bufinfo.len;
+        }
+        int ret = conn_read(conn, bufinfo.buf, n);
+        if (ret < 0) {
+            modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+        }
+        return MP_OBJ_NEW_SMALL_INT(ret);
+    }
+    vstr_t vstr;
+    vstr_init_len(&vstr, len);
+    int ret = conn_read(conn, (byte *)vstr.buf, len);
+    if (ret < 0) {
+        vstr_clear(&vstr);
+        modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+    }
+    vstr.len = ret;
+    return mp_obj_new_bytes_from_vstr(&vstr);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_object_read_obj, 1, 3, ssl_object_read);
+
+static mp_obj_t ssl_object_write(mp_obj_t self_in, mp_obj_t data) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    mp_buffer_info_t bufinfo;
+    mp_get_buffer_raise(data, &bufinfo, MP_BUFFER_READ);
+    size_t done = 0;
+    // Records go straight into the outgoing BIO, so only the handshake (or a
+    // peer's pending flight) can make this wait.
+    while (done < bufinfo.len) {
+        int ret = conn_write(conn, (const byte *)bufinfo.buf + done, bufinfo.len - done);
+        if (ret < 0) {
+            if (done > 0) {
+                break;
+            }
+            modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+        }
+        done += ret;
+    }
+    return MP_OBJ_NEW_SMALL_INT(done);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_object_write_obj, ssl_object_write);
+
+// unwrap(): send close_notify into the outgoing BIO.
+static mp_obj_t ssl_object_unwrap(mp_obj_t self_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    conn_check_open(conn);
+    int ret = mbedtls_ssl_close_notify(&conn->ssl);
+    if (ret != 0) {
+        conn_check(conn, ret);
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_object_unwrap_obj, ssl_object_unwrap);
+
+static const mp_rom_map_elem_t ssl_object_locals_dict_table[] = {
+    MODSSL_CONN_COMMON_METHODS,
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&ssl_object_read_obj) },
+    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&ssl_object_write_obj) },
+    { MP_ROM_QSTR(MP_QSTR_unwrap), MP_ROM_PTR(&ssl_object_unwrap_obj) },
+};
+static MP_DEFINE_CONST_DICT(ssl_object_locals_dict, ssl_object_locals_dict_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    modssl_object_type,
+    MP_QSTR_SSLObject,
+    MP_TYPE_FLAG_NONE,
+    attr, ssl_conn_attr,
+    locals_dict, &ssl_object_locals_dict
+    );

@@ -1,0 +1,633 @@
+/*
+ * modssl: SSLContext -- everything shared by the connections made from it.
+ *
+ * Keys and certificates, CA certificates, verification mode and hostname
+ * checking, cipher suites, protocol versions, ALPN, DTLS HelloVerify cookies
+ * and session tickets all live here, in one mbedtls_ssl_config.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#include "py/runtime.h"
+#include "py/objlist.h"
+#include "py/objstr.h"
+
+#include "mbedtls/psa_util.h"
+#include "psa/crypto.h"
+
+#include "modssl.h"
+
+// Ticket lifetime for TLS session resumption (seconds).
+#define MODSSL_TICKET_LIFETIME_S (86400)
+
+// CPython's TLSVersion.MINIMUM_SUPPORTED / MAXIMUM_SUPPORTED.
+#define MODSSL_VERSION_MINIMUM_SUPPORTED (-2)
+#define MODSSL_VERSION_MAXIMUM_SUPPORTED (-1)
+
+/******************************************************************************/
+// Cipher suite names.
+//
+// Users see IANA names ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+// "TLS_AES_128_GCM_SHA256"); mbedTLS names use dashes and a "TLS1-3-" prefix
+// for TLS 1.3 suites.  Both spellings are accepted on input.
+
+mp_obj_t modssl_cipher_iana_name(int id) {
+    const char *name = mbedtls_ssl_get_ciphersuite_name(id);
+    vstr_t vstr;
+    vstr_init(&vstr, strlen(name) + 1);
+    if (strncmp(name, "TLS1-3-", 7) == 0) {
+        vstr_add_str(&vstr, "TLS_");
+        name += 7;
+    }
+    for (; *name; ++name) {
+        vstr_add_byte(&vstr, *name == '-' ? '_' : *name);
+    }
+    return mp_obj_new_str_from_vstr(&vstr);
+}
+
+static int modssl_cipher_id_from_name(const char *name, size_t len) {
+    char buf[64];
+    if (len + 8 > sizeof(buf)) {
+        return 0;
+    }
+    // Normalise to mbedTLS's spelling.
+    for (size_t i = 0; i <= len; ++i) {
+        buf[i] = (i < len && name[i] == '_') ? '-' : name[i];
+    }
+    buf[len] = 0;
+    int id = mbedtls_ssl_get_ciphersuite_id(buf);
+    if (id == 0 && strncmp(buf, "TLS-", 4) == 0) {
+        // An IANA TLS 1.3 name: TLS_AES_128_GCM_SHA256 -> TLS1-3-AES-128-GCM-SHA256.
+        char tls13[72] = "TLS1-3-";
+        memcpy(tls13 + 7, buf + 4, len - 4 + 1);
+        id = mbedtls_ssl_get_ciphersuite_id(tls13);
+    }
+    return id;
+}
+
+static bool modssl_cipher_is_tls13(int id) {
+    return strncmp(mbedtls_ssl_get_ciphersuite_name(id), "TLS1-3-", 7) == 0;
+}
+
+// The default list: forward-secret AEAD suites only (AES-GCM, ChaCha20-Poly1305,
+// AES-CCM), as a conforming modern endpoint offers.  CBC and static-RSA suites
+// stay available through set_ciphers().
+static bool modssl_cipher_is_default(int id) {
+    const char *name = mbedtls_ssl_get_ciphersuite_name(id);
+    bool aead = strstr(name, "-GCM-") != NULL || strstr(name, "CHACHA20-POLY1305") != NULL
+        || (strstr(name, "-CCM") != NULL && strstr(name, "CCM-8") == NULL);
+    bool forward_secret = strncmp(name, "TLS1-3-", 7) == 0 || strncmp(name, "TLS-ECDHE-", 10) == 0;
+    return aead && forward_secret;
+}
+
+static void modssl_context_apply_ciphers(mp_obj_ssl_context_t *self, int *list) {
+    self->ciphersuites = list;
+    mbedtls_ssl_conf_ciphersuites(&self->conf, list);
+}
+
+static void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self) {
+    const int *all = mbedtls_ssl_list_ciphersuites();
+    size_t n = 0;
+    for (const int *p = all; *p; ++p) {
+        n += modssl_cipher_is_default(*p);
+    }
+    int *list = m_new(int, n + 1);
+    size_t i = 0;
+    for (const int *p = all; *p; ++p) {
+        if (modssl_cipher_is_default(*p)) {
+            list[i++] = *p;
+        }
+    }
+    list[i] = 0;
+    modssl_context_apply_ciphers(self, list);
+}
+
+static mp_obj_t ssl_context_get_ciphers(mp_obj_t self_in) {
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
+    mp_obj_t list = mp_obj_new_list(0, NULL);
+    for (const int *p = self->ciphersuites; *p; ++p) {
+        mp_obj_list_append(list, modssl_cipher_iana_name(*p));
+    }
+    return list;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_context_get_ciphers_obj, ssl_context_get_ciphers);
+
+// set_ciphers(["TLS_...", ...]) as MicroPython documents, or CPython's
+// colon-separated string of the same names.
+static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
+    if (mp_obj_is_str(ciphers_in)) {
+        mp_obj_t sep = MP_OBJ_NEW_QSTR(MP_QSTR__colon_);
+        ciphers_in = mp_obj_str_split(2, (mp_obj_t[]) {ciphers_in, sep});
+    }
+    size_t n;
+    mp_obj_t *names;
+    if (!mp_obj_is_type(ciphers_in, &mp_type_list) && !mp_obj_is_type(ciphers_in, &mp_type_tuple)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("set_ciphers: expected a list of cipher suite names"));
+    }
+    mp_obj_get_array(ciphers_in, &n, &names);
+    if (n == 0) {
+        mp_raise_ValueError(MP_ERROR_TEXT("set_ciphers: no cipher suites given"));
+    }
+    // TLS 1.3 suites are configured apart from TLS 1.2 ones, as in CPython:
+    // a list naming none keeps the default TLS 1.3 suites.
+    bool has_tls13 = false;
+    int *list = m_new(int, n + 8);
+    size_t count = 0;
+    for (size_t i = 0; i < n; ++i) {
+        size_t len;
+        const char *name = mp_obj_str_get_data(names[i], &len);
+        int id = modssl_cipher_id_from_name(name, len);
+        if (id == 0) {
+            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("unknown cipher suite: '%s'"), name);
+        }
+        has_tls13 |= modssl_cipher_is_tls13(id);
+        list[count++] = id;
+    }
+    if (!has_tls13 && !(self->protocol & MODSSL_PROTOCOL_IS_DTLS)) {
+        for (const int *p = mbedtls_ssl_list_ciphersuites(); *p && count < n + 7; ++p) {
+            if (modssl_cipher_is_tls13(*p) && modssl_cipher_is_default(*p)) {
+                list[count++] = *p;
+            }
+        }
+    }
+    list[count] = 0;
+    modssl_context_apply_ciphers(self, list);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_ciphers_obj, ssl_context_set_ciphers);
+
+/******************************************************************************/
+// Signature algorithms.
+//
+// Offered in this order: ECDSA, then RSA PKCS#1 v1.5, then RSA-PSS.  TLS 1.3
+// needs RSA-PSS for RSA keys, but mbedTLS 3.6 cannot use RSA-PSS inside
+// TLS 1.2; peers that honour the client's order (OpenSSL's default) then
+// pick PKCS#1 v1.5 for TLS 1.2 and RSA-PSS for TLS 1.3, and both work.
+static const uint16_t modssl_sig_algs[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+    MBEDTLS_TLS1_3_SIG_NONE
+};
+
+/******************************************************************************/
+// Versions.
+
+static void modssl_context_apply_versions(mp_obj_ssl_context_t *self) {
+    if (self->protocol & MODSSL_PROTOCOL_IS_DTLS) {
+        // mbedTLS implements DTLS 1.2 only.
+        mbedtls_ssl_conf_min_tls_version(&self->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+        mbedtls_ssl_conf_max_tls_version(&self->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+        return;
+    }
+    mbedtls_ssl_conf_min_tls_version(&self->conf, (mbedtls_ssl_protocol_version)self->minimum_version);
+    mbedtls_ssl_conf_max_tls_version(&self->conf, (mbedtls_ssl_protocol_version)self->maximum_version);
+}
+
+static uint16_t modssl_parse_version(mp_obj_t value, bool is_max) {
+    mp_int_t v = mp_obj_get_int(value);
+    if (v == MODSSL_VERSION_MINIMUM_SUPPORTED) {
+        return MODSSL_TLS_1_2;
+    }
+    if (v == MODSSL_VERSION_MAXIMUM_SUPPORTED) {
+        return MODSSL_TLS_1_3;
+    }
+    if (v != MODSSL_TLS_1_2 && v != MODSSL_TLS_1_3) {
+        mp_raise_msg_varg(&mp_type_ValueError,
+            MP_ERROR_TEXT("%s_version: only TLSVersion.TLSv1_2 (0x303) and TLSv1_3 (0x304) are supported, not 0x%x"),
+            is_max ? "maximum" : "minimum", (unsigned)v);
+    }
+    return (uint16_t)v;
+}
+
+/******************************************************************************/
+// Certificate verification.
+
+static void modssl_context_apply_verify_mode(mp_obj_ssl_context_t *self) {
+    int authmode = self->verify_mode;
+    if (!(self->protocol & MODSSL_PROTOCOL_IS_SERVER) && authmode == MBEDTLS_SSL_VERIFY_OPTIONAL) {
+        // A client with CERT_OPTIONAL verifies like CERT_REQUIRED (as CPython
+        // and the ussl documentation say): the server always sends a certificate.
+        authmode = MBEDTLS_SSL_VERIFY_REQUIRED;
+    }
+    mbedtls_ssl_conf_authmode(&self->conf, authmode);
+}
+
+// Called by mbedTLS for each certificate in the peer's chain.
+static int modssl_verify_cb(void *ctx_in, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
+    mp_obj_ssl_context_t *self = ctx_in;
+    if (depth == 0 && !self->check_hostname) {
+        *flags &= ~MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    }
+    if (self->verify_callback != mp_const_none) {
+        // The callback may raise; mbedTLS must not be unwound by a long jump,
+        // so an exception turns into a rejected certificate.
+        nlr_buf_t nlr;
+        if (nlr_push(&nlr) == 0) {
+            mp_obj_t der = mp_obj_new_bytes(crt->raw.p, crt->raw.len);
+            mp_obj_t ret = mp_call_function_2(self->verify_callback, der, MP_OBJ_NEW_SMALL_INT(depth));
+            if (ret != mp_const_none && mp_obj_get_int(ret) != 0) {
+                *flags |= MBEDTLS_X509_BADCERT_OTHER;
+            }
+            nlr_pop();
+        } else {
+            *flags |= MBEDTLS_X509_BADCERT_OTHER;
+        }
+    }
+    if (*flags != 0 && (self->protocol & MODSSL_PROTOCOL_IS_SERVER)
+        && self->verify_mode == MBEDTLS_SSL_VERIFY_OPTIONAL) {
+        // A server with CERT_OPTIONAL: a client need not send a certificate,
+        // but one it sends must be valid (as with OpenSSL).  mbedTLS's own
+        // optional mode would accept a bad one, so fail here.
+        return MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+    }
+    return 0;
+}
+
+/******************************************************************************/
+// Keys and certificates.
+
+static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_certfile, ARG_keyfile, ARG_password };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_certfile, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_keyfile, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_password, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+    };
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(pos_args[0]);
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+
+    mp_obj_t key_obj = args[ARG_keyfile].u_obj == mp_const_none ? args[ARG_certfile].u_obj : args[ARG_keyfile].u_obj;
+    size_t cert_len, key_len, pwd_len = 0;
+    bool cert_pem, key_pem;
+    const byte *cert_data = modssl_get_data(args[ARG_certfile].u_obj, true, &cert_len, &cert_pem);
+    const byte *key_data = modssl_get_data(key_obj, true, &key_len, &key_pem);
+    const byte *pwd = NULL;
+    if (args[ARG_password].u_obj != mp_const_none) {
+        if (mp_obj_is_callable(args[ARG_password].u_obj)) {
+            args[ARG_password].u_obj = mp_call_function_0(args[ARG_password].u_obj);
+        }
+        pwd = (const byte *)mp_obj_str_get_data(args[ARG_password].u_obj, &pwd_len);
+    }
+
+    // Drop what an earlier call loaded: the newest chain replaces it, as in CPython.
+    mbedtls_ssl_conf_own_cert(&self->conf, NULL, NULL);
+    mbedtls_x509_crt_free(&self->cert);
+    mbedtls_pk_free(&self->pkey);
+    mbedtls_x509_crt_init(&self->cert);
+    mbedtls_pk_init(&self->pkey);
+    self->has_cert = false;
+
+    int ret = mbedtls_x509_crt_parse(&self->cert, cert_data, cert_len);
+    if (ret != 0) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("certfile: invalid certificate (%s, mbedTLS error -0x%04x)"),
+            cert_pem ? "PEM" : "DER", (unsigned)-ret);
+    }
+    ret = mbedtls_pk_parse_key(&self->pkey, key_data, key_len, pwd, pwd_len, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
+        mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key is encrypted and the password is missing or wrong"));
+    }
+    if (ret != 0) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("keyfile: invalid private key (%s, mbedTLS error -0x%04x)"),
+            key_pem ? "PEM" : "DER", (unsigned)-ret);
+    }
+    ret = mbedtls_pk_check_pair(&self->cert.pk, &self->pkey, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    if (ret != 0) {
+        mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the private key does not match the certificate"));
+    }
+    ret = mbedtls_ssl_conf_own_cert(&self->conf, &self->cert, &self->pkey);
+    if (ret != 0) {
+        modssl_raise_error(ret);
+    }
+    self->has_cert = true;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_cert_chain_obj, 2, ssl_context_load_cert_chain);
+
+static void modssl_context_add_ca(mp_obj_ssl_context_t *self, mp_obj_t data_obj, bool str_is_path, const char *what) {
+    size_t len;
+    bool is_pem;
+    const byte *data = modssl_get_data(data_obj, str_is_path, &len, &is_pem);
+    int ret = mbedtls_x509_crt_parse(&self->cacert, data, len);
+    if (ret < 0) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: invalid CA certificate data (%s, mbedTLS error -0x%04x)"),
+            what, is_pem ? "PEM" : "DER", (unsigned)-ret);
+    }
+    if (ret > 0 && self->cacert.raw.p == NULL) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: no certificate in it could be parsed"), what);
+    }
+    self->has_ca = true;
+    mbedtls_ssl_conf_ca_chain(&self->conf, &self->cacert, NULL);
+}
+
+// load_verify_locations(cafile=None, cadata=None): calls accumulate.
+static mp_obj_t ssl_context_load_verify_locations(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_cafile, ARG_capath, ARG_cadata };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_cafile, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_capath, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_cadata, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+    };
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(pos_args[0]);
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    mp_obj_t cafile = args[ARG_cafile].u_obj;
+    mp_obj_t cadata = args[ARG_cadata].u_obj;
+    if (n_args == 2 && kw_args->used == 0 && !mp_obj_is_str(cafile) && cafile != mp_const_none) {
+        // Upstream MicroPython's positional form: load_verify_locations(cadata_bytes).
+        cadata = cafile;
+        cafile = mp_const_none;
+    }
+    if (args[ARG_capath].u_obj != mp_const_none) {
+        mp_raise_NotImplementedError(MP_ERROR_TEXT("capath is not supported: use cafile or cadata"));
+    }
+    if (cafile == mp_const_none && cadata == mp_const_none) {
+        mp_raise_TypeError(MP_ERROR_TEXT("cafile or cadata must be given"));
+    }
+    if (cafile != mp_const_none) {
+        if (!mp_obj_is_str(cafile)) {
+            mp_raise_TypeError(MP_ERROR_TEXT("cafile must be a file path (str)"));
+        }
+        modssl_context_add_ca(self, cafile, true, "cafile");
+    }
+    if (cadata != mp_const_none) {
+        modssl_context_add_ca(self, cadata, false, "cadata");
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_verify_locations_obj, 1, ssl_context_load_verify_locations);
+
+/******************************************************************************/
+// ALPN.
+
+static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protocols) {
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
+    size_t n;
+    mp_obj_t *items;
+    if (!mp_obj_is_type(protocols, &mp_type_list) && !mp_obj_is_type(protocols, &mp_type_tuple)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("set_alpn_protocols: expected a list of str"));
+    }
+    mp_obj_get_array(protocols, &n, &items);
+    const char **list = m_new(const char *, n + 1);
+    mp_obj_t keep = mp_obj_new_list(n, NULL);
+    for (size_t i = 0; i < n; ++i) {
+        size_t len;
+        // Copy into a fresh str so each entry is NUL-terminated and stays alive.
+        const char *p = mp_obj_str_get_data(items[i], &len);
+        if (len == 0 || len > 255) {
+            mp_raise_ValueError(MP_ERROR_TEXT("ALPN protocol names must be 1 to 255 bytes long"));
+        }
+        mp_obj_t copy = mp_obj_new_str(p, len);
+        ((mp_obj_list_t *)MP_OBJ_TO_PTR(keep))->items[i] = copy;
+        list[i] = mp_obj_str_get_str(copy);
+    }
+    list[n] = NULL;
+    int ret = mbedtls_ssl_conf_alpn_protocols(&self->conf, n ? list : NULL);
+    if (ret != 0) {
+        modssl_raise_error(ret);
+    }
+    self->alpn_protocols = list;
+    self->alpn_list = keep;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_alpn_protocols_obj, ssl_context_set_alpn_protocols);
+
+/******************************************************************************/
+// Wrapping.
+
+static void modssl_check_side(mp_obj_ssl_context_t *self, bool server_side) {
+    bool ctx_server = (self->protocol & MODSSL_PROTOCOL_IS_SERVER) != 0;
+    if (server_side != ctx_server) {
+        mp_raise_ValueError(server_side
+            ? MP_ERROR_TEXT("server_side=True needs a PROTOCOL_TLS_SERVER or PROTOCOL_DTLS_SERVER context")
+            : MP_ERROR_TEXT("a client connection needs a PROTOCOL_TLS_CLIENT or PROTOCOL_DTLS_CLIENT context"));
+    }
+}
+
+static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_server_side, ARG_do_handshake_on_connect, ARG_server_hostname, ARG_client_id };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_server_side, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false} },
+        { MP_QSTR_do_handshake_on_connect, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = true} },
+        { MP_QSTR_server_hostname, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_client_id, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+    };
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(pos_args[0]);
+    mp_obj_t sock = pos_args[1];
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args - 2, pos_args + 2, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    modssl_check_side(self, args[ARG_server_side].u_bool);
+    mp_obj_t conn = modssl_conn_new(self, &modssl_socket_type, sock, MP_OBJ_NULL, MP_OBJ_NULL,
+        args[ARG_server_side].u_bool, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+    if (args[ARG_do_handshake_on_connect].u_bool) {
+        modssl_conn_handshake(MP_OBJ_TO_PTR(conn));
+    }
+    return conn;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_socket_obj, 2, ssl_context_wrap_socket);
+
+static mp_obj_t ssl_context_wrap_bio(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_incoming, ARG_outgoing, ARG_server_side, ARG_server_hostname, ARG_client_id };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_incoming, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_outgoing, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_server_side, MP_ARG_BOOL, {.u_bool = false} },
+        { MP_QSTR_server_hostname, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_client_id, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+    };
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(pos_args[0]);
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    for (int i = ARG_incoming; i <= ARG_outgoing; ++i) {
+        if (!mp_obj_is_type(args[i].u_obj, &modssl_memory_bio_type)) {
+            mp_raise_TypeError(MP_ERROR_TEXT("wrap_bio: incoming and outgoing must be MemoryBIO objects"));
+        }
+    }
+    modssl_check_side(self, args[ARG_server_side].u_bool);
+    return modssl_conn_new(self, &modssl_object_type, MP_OBJ_NULL, args[ARG_incoming].u_obj, args[ARG_outgoing].u_obj,
+        args[ARG_server_side].u_bool, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_bio_obj, 3, ssl_context_wrap_bio);
+
+/******************************************************************************/
+// Construction, attributes, teardown.
+
+static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 1, 1, false);
+    mp_int_t protocol = mp_obj_get_int(args[0]);
+    if (protocol < MODSSL_PROTOCOL_TLS_CLIENT || protocol > MODSSL_PROTOCOL_DTLS_SERVER) {
+        mp_raise_msg_varg(&mp_type_ValueError,
+            MP_ERROR_TEXT("invalid protocol %d: use PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, "
+                "PROTOCOL_DTLS_CLIENT or PROTOCOL_DTLS_SERVER"), (int)protocol);
+    }
+    bool is_server = protocol & MODSSL_PROTOCOL_IS_SERVER;
+    bool is_dtls = protocol & MODSSL_PROTOCOL_IS_DTLS;
+
+    mp_obj_ssl_context_t *self = mp_obj_malloc_with_finaliser(mp_obj_ssl_context_t, type);
+    mbedtls_ssl_config_init(&self->conf);
+    mbedtls_x509_crt_init(&self->cacert);
+    mbedtls_x509_crt_init(&self->cert);
+    mbedtls_pk_init(&self->pkey);
+    #if defined(MBEDTLS_SSL_COOKIE_C)
+    mbedtls_ssl_cookie_init(&self->cookie);
+    #endif
+    #if defined(MBEDTLS_SSL_TICKET_C)
+    mbedtls_ssl_ticket_init(&self->ticket);
+    #endif
+    self->ciphersuites = NULL;
+    self->alpn_protocols = NULL;
+    self->alpn_list = mp_const_none;
+    self->verify_callback = mp_const_none;
+    self->protocol = protocol;
+    self->verify_mode = is_server ? MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED;
+    self->check_hostname = !is_server;
+    self->has_ca = false;
+    self->has_cert = false;
+    self->minimum_version = MODSSL_TLS_1_2;
+    self->maximum_version = MODSSL_TLS_1_3;
+
+    // TLS 1.3 (and the PSA random generator every connection uses) need PSA.
+    psa_status_t status = psa_crypto_init();
+    if (status != PSA_SUCCESS) {
+        mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("PSA crypto init failed (%d): no entropy source?"), (int)status);
+    }
+    int ret = mbedtls_ssl_config_defaults(&self->conf,
+        is_server ? MBEDTLS_SSL_IS_SERVER : MBEDTLS_SSL_IS_CLIENT,
+        is_dtls ? MBEDTLS_SSL_TRANSPORT_DATAGRAM : MBEDTLS_SSL_TRANSPORT_STREAM,
+        MBEDTLS_SSL_PRESET_DEFAULT);
+    if (ret != 0) {
+        modssl_raise_error(ret);
+    }
+    mbedtls_ssl_conf_rng(&self->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    mbedtls_ssl_conf_sig_algs(&self->conf, modssl_sig_algs);
+    mbedtls_ssl_conf_verify(&self->conf, modssl_verify_cb, self);
+    modssl_context_apply_verify_mode(self);
+    modssl_context_apply_versions(self);
+    modssl_context_set_default_ciphers(self);
+
+    #if defined(MBEDTLS_SSL_TICKET_C) && defined(MBEDTLS_SSL_SESSION_TICKETS)
+    if (is_server) {
+        ret = mbedtls_ssl_ticket_setup(&self->ticket, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE,
+            MBEDTLS_CIPHER_AES_256_GCM, MODSSL_TICKET_LIFETIME_S);
+        if (ret != 0) {
+            modssl_raise_error(ret);
+        }
+        mbedtls_ssl_conf_session_tickets_cb(&self->conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse, &self->ticket);
+    }
+    #endif
+    #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    if (is_server && is_dtls) {
+        // Cookies are stateless (an HMAC over the client's transport id and a
+        // time stamp): constant memory whatever the number of clients.
+        ret = mbedtls_ssl_cookie_setup(&self->cookie, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+        if (ret != 0) {
+            modssl_raise_error(ret);
+        }
+        mbedtls_ssl_conf_dtls_cookies(&self->conf, mbedtls_ssl_cookie_write, mbedtls_ssl_cookie_check, &self->cookie);
+    }
+    #endif
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
+    if (dest[0] == MP_OBJ_NULL) {
+        // Load.
+        if (attr == MP_QSTR_verify_mode) {
+            dest[0] = MP_OBJ_NEW_SMALL_INT(self->verify_mode);
+        } else if (attr == MP_QSTR_check_hostname) {
+            dest[0] = mp_obj_new_bool(self->check_hostname);
+        } else if (attr == MP_QSTR_protocol) {
+            dest[0] = MP_OBJ_NEW_SMALL_INT(self->protocol);
+        } else if (attr == MP_QSTR_minimum_version) {
+            dest[0] = MP_OBJ_NEW_SMALL_INT(self->minimum_version);
+        } else if (attr == MP_QSTR_maximum_version) {
+            dest[0] = MP_OBJ_NEW_SMALL_INT(self->maximum_version);
+        } else if (attr == MP_QSTR_verify_callback) {
+            dest[0] = self->verify_callback;
+        } else {
+            dest[1] = MP_OBJ_SENTINEL;
+        }
+        return;
+    }
+    if (dest[1] == MP_OBJ_NULL) {
+        return; // deleting attributes is not supported
+    }
+    // Store.
+    mp_obj_t value = dest[1];
+    if (attr == MP_QSTR_verify_mode) {
+        mp_int_t mode = mp_obj_get_int(value);
+        if (mode < MBEDTLS_SSL_VERIFY_NONE || mode > MBEDTLS_SSL_VERIFY_REQUIRED) {
+            mp_raise_ValueError(MP_ERROR_TEXT("verify_mode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED"));
+        }
+        self->verify_mode = mode;
+        modssl_context_apply_verify_mode(self);
+    } else if (attr == MP_QSTR_check_hostname) {
+        self->check_hostname = mp_obj_is_true(value);
+        if (self->check_hostname && self->verify_mode == MBEDTLS_SSL_VERIFY_NONE) {
+            // As CPython: hostname checking implies verification.
+            self->verify_mode = MBEDTLS_SSL_VERIFY_REQUIRED;
+            modssl_context_apply_verify_mode(self);
+        }
+    } else if (attr == MP_QSTR_minimum_version) {
+        self->minimum_version = modssl_parse_version(value, false);
+        modssl_context_apply_versions(self);
+    } else if (attr == MP_QSTR_maximum_version) {
+        self->maximum_version = modssl_parse_version(value, true);
+        modssl_context_apply_versions(self);
+    } else if (attr == MP_QSTR_verify_callback) {
+        if (value != mp_const_none && !mp_obj_is_callable(value)) {
+            mp_raise_TypeError(MP_ERROR_TEXT("verify_callback must be callable or None"));
+        }
+        self->verify_callback = value;
+    } else {
+        return; // unknown attribute: leave dest[0] set, AttributeError follows
+    }
+    dest[0] = MP_OBJ_NULL; // success
+}
+
+static mp_obj_t ssl_context___del__(mp_obj_t self_in) {
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
+    #if defined(MBEDTLS_SSL_TICKET_C)
+    mbedtls_ssl_ticket_free(&self->ticket);
+    #endif
+    #if defined(MBEDTLS_SSL_COOKIE_C)
+    mbedtls_ssl_cookie_free(&self->cookie);
+    #endif
+    mbedtls_pk_free(&self->pkey);
+    mbedtls_x509_crt_free(&self->cert);
+    mbedtls_x509_crt_free(&self->cacert);
+    mbedtls_ssl_config_free(&self->conf);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_context___del___obj, ssl_context___del__);
+
+static const mp_rom_map_elem_t ssl_context_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_context___del___obj) },
+    { MP_ROM_QSTR(MP_QSTR_load_cert_chain), MP_ROM_PTR(&ssl_context_load_cert_chain_obj) },
+    { MP_ROM_QSTR(MP_QSTR_load_verify_locations), MP_ROM_PTR(&ssl_context_load_verify_locations_obj) },
+    { MP_ROM_QSTR(MP_QSTR_get_ciphers), MP_ROM_PTR(&ssl_context_get_ciphers_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_ciphers), MP_ROM_PTR(&ssl_context_set_ciphers_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_alpn_protocols), MP_ROM_PTR(&ssl_context_set_alpn_protocols_obj) },
+    { MP_ROM_QSTR(MP_QSTR_wrap_socket), MP_ROM_PTR(&ssl_context_wrap_socket_obj) },
+    { MP_ROM_QSTR(MP_QSTR_wrap_bio), MP_ROM_PTR(&ssl_context_wrap_bio_obj) },
+};
+static MP_DEFINE_CONST_DICT(ssl_context_locals_dict, ssl_context_locals_dict_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    modssl_context_type,
+    MP_QSTR_SSLContext,
+    MP_TYPE_FLAG_NONE,
+    make_new, ssl_context_make_new,
+    attr, ssl_context_attr,
+    locals_dict, &ssl_context_locals_dict
+    );

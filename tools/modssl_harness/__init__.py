@@ -1,0 +1,1 @@
+"""modssl harness: fetch sources, build firmware, flash boards, run device tests."""

@@ -1,0 +1,248 @@
+"""Pinned third-party sources and how to fetch them offline-safely.
+
+Sources come from Debian trixie through apt with a private configuration kept
+in the cache directory: /etc/apt is never read for sources nor written.  Each
+downloaded file is checked against the sha256 pinned here before it is used,
+and unpacking goes through a temporary directory that is renamed into place
+only when complete, so an interrupted run never leaves a tree a later run trusts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+from .progress import step
+
+DEBIAN_SUITE = "trixie"
+DEBIAN_MIRROR = "http://deb.debian.org/debian"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One pinned archive: a Debian source tarball or an arch-all .deb."""
+
+    name: str  # short name used on the command line and for the unpacked dir
+    package: str  # Debian package name
+    version: str  # Debian version
+    filename: str  # the file apt downloads that we keep
+    sha256: str
+    kind: str  # "source" (apt-get source) or "deb" (apt-get download)
+    strip: str = ""  # path inside the archive that becomes the unpacked root
+
+
+SOURCES = {
+    s.name: s
+    for s in (
+        Source(
+            "micropython",
+            "micropython",
+            "1.25.0+ds-1",
+            "micropython_1.25.0+ds.orig.tar.xz",
+            "7b25be99a502f070b2de81dafc08da7051d992325d6e67daa9045a918fffdbea",
+            "source",
+            strip="micropython-1.25.0",
+        ),
+        Source(
+            "mbedtls",
+            "mbedtls",
+            "3.6.6-0.1~deb13u1",
+            "mbedtls_3.6.6.orig.tar.bz2",
+            "8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a",
+            "source",
+            strip="mbedtls-3.6.6",
+        ),
+    )
+}
+
+
+class FetchError(RuntimeError):
+    """A source could not be fetched or failed its checksum."""
+
+
+def _apt_dir() -> Path:
+    return paths.cache_dir() / "apt"
+
+
+def _apt_options() -> list[str]:
+    apt = _apt_dir()
+    return [
+        "-o", f"Dir::Etc::SourceList={apt / 'sources.list'}",
+        "-o", "Dir::Etc::SourceParts=/dev/null",
+        "-o", f"Dir::State::Lists={apt / 'lists'}",
+        "-o", f"Dir::Cache={apt / 'cache'}",
+        "-o", "Debug::NoLocking=1",
+        "-o", "APT::Sandbox::User=root",
+    ]
+
+
+def _apt_update() -> None:
+    apt = _apt_dir()
+    for sub in ("lists/partial", "cache/archives/partial"):
+        (apt / sub).mkdir(parents=True, exist_ok=True)
+    (apt / "sources.list").write_text(
+        f"deb-src {DEBIAN_MIRROR} {DEBIAN_SUITE} main\n"
+        f"deb {DEBIAN_MIRROR} {DEBIAN_SUITE} main\n"
+    )
+    stamp = apt / "updated"
+    if stamp.exists():
+        return
+    step("apt: reading Debian trixie package lists (private configuration)")
+    _run(["apt-get", *_apt_options(), "-q", "update"], "apt-get update")
+    stamp.touch()
+
+
+def _run(cmd: list[str], what: str, cwd: Path | None = None) -> None:
+    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stdout.splitlines()[-15:])
+        raise FetchError(f"{what} failed (exit {proc.returncode}):\n{tail}")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(src: Source) -> Path:
+    """Return the verified archive for src, downloading it only when absent."""
+    downloads = paths.cache_dir() / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    target = downloads / src.filename
+    if target.exists():
+        if sha256_of(target) == src.sha256:
+            return target
+        target.unlink()  # a stale or corrupt file: fetch it again
+    _apt_update()
+    work = downloads / f".partial-{src.name}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    step(f"apt: downloading {src.package} {src.version}")
+    if src.kind == "source":
+        cmd = ["apt-get", *_apt_options(), "-q", "source", "--download-only", f"{src.package}={src.version}"]
+    else:
+        cmd = ["apt-get", *_apt_options(), "-q", "download", f"{src.package}={src.version}"]
+    try:
+        _run(cmd, f"downloading {src.filename}", cwd=work)
+        got = work / src.filename
+        if not got.exists():
+            raise FetchError(f"{src.filename}: apt finished but did not produce this file")
+        actual = sha256_of(got)
+        if actual != src.sha256:
+            raise FetchError(
+                f"{src.filename}: sha256 mismatch: expected {src.sha256}, got {actual}; "
+                "the file was discarded"
+            )
+        got.rename(target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def patches_for(name: str) -> list[Path]:
+    """The project's patches for a source (patches/<name>/*.patch), in order.
+
+    Each one fixes an interoperability problem and says why in its header.
+    """
+    return sorted((paths.REPO / "patches" / name).glob("*.patch"))
+
+
+def tree_stamp(src: Source) -> str:
+    """What an unpacked tree must match: the archive and every patch on it."""
+    parts = [src.sha256] + [f"{p.name}:{sha256_of(p)}" for p in patches_for(src.name)]
+    return "\n".join(parts) + "\n"
+
+
+def unpack(src: Source, archive: Path, dest: Path) -> None:
+    """Unpack archive into dest atomically: dest exists only when complete."""
+    tmp = dest.parent / f".unpacking-{dest.name}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    step(f"unpacking {archive.name}")
+    try:
+        if src.kind == "deb":
+            _run(["dpkg-deb", "-x", str(archive), str(tmp)], f"unpacking {archive.name}")
+            root = tmp / src.strip if src.strip else tmp
+        else:
+            with tarfile.open(archive) as tar:
+                tar.extractall(tmp, filter="tar")
+            root = tmp / src.strip if src.strip else tmp
+        if not root.is_dir():
+            raise FetchError(f"{archive.name}: expected top-level {src.strip!r} inside")
+        for patch in patches_for(src.name):
+            step(f"applying {patch.name}")
+            _run(["patch", "-p1", "--forward", "--quiet", "-d", str(root), "-i", str(patch)], f"applying {patch}")
+        (root / ".modssl-sha256").write_text(tree_stamp(src))
+        shutil.rmtree(dest, ignore_errors=True)
+        root.rename(dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def unpacked(name: str) -> Path:
+    """Path of the unpacked, verified tree for a pinned source (fetching if needed)."""
+    src = SOURCES[name]
+    dest = paths.cache_dir() / "src" / name
+    marker = dest / ".modssl-sha256"
+    if marker.exists() and marker.read_text() == tree_stamp(src):
+        return dest
+    archive = download(src)
+    unpack(src, archive, dest)
+    return dest
+
+
+def micropython_tree() -> Path:
+    """The MicroPython tree to build from: MICROPY_DIR if given, else the cache.
+
+    The cached tree is Debian's orig tarball, whose lib/ submodules are empty;
+    lib/mbedtls is filled from the pinned mbedTLS so that the stock upstream
+    firmware (the baseline) builds from the very same library sources.
+    """
+    user = os.environ.get("MICROPY_DIR")
+    if user:
+        tree = Path(user).resolve()
+        if not (tree / "py" / "mpconfig.h").exists():
+            raise FetchError(f"MICROPY_DIR={user} is not a MicroPython checkout (no py/mpconfig.h)")
+        return tree
+    tree = unpacked("micropython")
+    lib_mbedtls = tree / "lib" / "mbedtls"
+    if not (lib_mbedtls / "library" / "ssl_tls.c").exists():
+        mbedtls = unpacked("mbedtls")
+        step("linking lib/mbedtls to the pinned mbedTLS")
+        if lib_mbedtls.is_dir():
+            lib_mbedtls.rmdir()  # the empty submodule placeholder
+        lib_mbedtls.symlink_to(mbedtls, target_is_directory=True)
+    return tree
+
+
+def mbedtls_tree() -> Path:
+    """The mbedTLS tree modssl compiles: MBEDTLS_DIR if given, else the cache."""
+    user = os.environ.get("MBEDTLS_DIR")
+    if user:
+        tree = Path(user).resolve()
+        if not (tree / "library" / "ssl_tls.c").exists():
+            raise FetchError(f"MBEDTLS_DIR={user} is not an mbedTLS tree (no library/ssl_tls.c)")
+        return tree
+    return unpacked("mbedtls")
+
+
+def fetch_all(names: list[str] | None = None) -> dict[str, Path]:
+    result = {}
+    for name in names or list(SOURCES):
+        result[name] = unpacked(name)
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use
+    for n, p in fetch_all(sys.argv[1:] or None).items():
+        print(n, p)
