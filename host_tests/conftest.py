@@ -21,16 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 
 from modssl_harness import certs, paths  # noqa: E402
+from modssl_harness.devices import SANITIZER_ENV  # noqa: E402
 from modssl_harness.hostserver import TlsEchoServer  # noqa: E402
-
-# Sanitizer runs: overflows and UB abort the process (a test failure);
-# leaks are checked by the heap tests, since the unix port exits without
-# collecting the GC heap.
-SANITIZER_ENV = {
-    "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1:detect_stack_use_after_return=0",
-    "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
-}
-
 
 def firmware_flavour() -> str:
     return os.environ.get("MODSSL_FIRMWARE", "modssl")

@@ -34,6 +34,11 @@ want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [[ ! -x "$VENV/bin/python" ]] || [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
     echo "setup: creating $VENV with requirements.txt" >&2
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements.txt >&2
+    log="$VENV/pip-install.log"
+    if ! "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements.txt > "$log" 2>&1; then
+        cat "$log" >&2
+        echo "setup: pip install failed (log: $log)" >&2
+        exit 1
+    fi
     echo "$want" > "$stamp"
 fi
