@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -66,21 +66,20 @@ class MicroPython:
 
     exe: Path
     workdir: Path
+    background: list = field(default_factory=list)
 
-    def run(self, script: str, timeout: float = 60, check: bool = True, **params) -> MpResult:
-        """Run `script` with `params` bound as globals (repr'd into a prelude)."""
+    def _prepare(self, script: str, params: dict, name: str = "script.py") -> tuple[list[str], dict]:
+        """Write `script` with `params` bound as globals (repr'd into a prelude)."""
         prelude = "".join(f"{k} = {v!r}\n" for k, v in params.items())
-        path = self.workdir / "script.py"
+        path = self.workdir / name
         path.write_text(prelude + textwrap.dedent(script))
         env = dict(os.environ, **SANITIZER_ENV, MICROPYPATH=f".frozen:{self.workdir}")
-        proc = subprocess.run(
-            [str(self.exe), "-X", "heapsize=4M", str(path)],
-            cwd=self.workdir,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+        return [str(self.exe), "-X", "heapsize=8M", str(path)], env
+
+    def run(self, script: str, timeout: float = 60, check: bool = True, **params) -> MpResult:
+        """Run a script to completion; by default a non-zero exit fails the test."""
+        cmd, env = self._prepare(script, params)
+        proc = subprocess.run(cmd, cwd=self.workdir, env=env, capture_output=True, text=True, timeout=timeout)
         result = MpResult(proc.returncode, proc.stdout, proc.stderr)
         if check and proc.returncode != 0:
             raise AssertionError(
@@ -89,9 +88,41 @@ class MicroPython:
         return result
 
 
+    def start(self, script: str, **params) -> "Background":
+        """Start a script that prints one line (e.g. its port) and keeps running."""
+        cmd, env = self._prepare(script, params, name="background.py")
+        proc = subprocess.Popen(cmd, cwd=self.workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = proc.stdout.readline().strip()
+        if not first:
+            proc.wait(timeout=10)
+            raise AssertionError(f"background script printed nothing; stderr:\n{proc.stderr.read()}")
+        bg = Background(proc, first)
+        self.background.append(bg)
+        return bg
+
+
+@dataclass
+class Background:
+    proc: subprocess.Popen
+    first_line: str
+
+    def finish(self, timeout: float = 60) -> MpResult:
+        """Wait for the script to end; its remaining output is returned."""
+        out, err = self.proc.communicate(timeout=timeout)
+        return MpResult(self.proc.returncode, out, err)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+
 @pytest.fixture
-def mp(firmware: Path, tmp_path: Path) -> MicroPython:
-    return MicroPython(firmware, tmp_path)
+def mp(firmware: Path, tmp_path: Path):
+    runner = MicroPython(firmware, tmp_path)
+    yield runner
+    for bg in runner.background:
+        bg.kill()
 
 
 @pytest.fixture
