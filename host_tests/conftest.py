@@ -68,17 +68,24 @@ class MicroPython:
     workdir: Path
     background: list = field(default_factory=list)
 
-    def _prepare(self, script: str, params: dict, name: str = "script.py") -> tuple[list[str], dict]:
+    def _prepare(
+        self, script: str, params: dict, name: str = "script.py", prefix: tuple[str, ...] = ()
+    ) -> tuple[list[str], dict]:
         """Write `script` with `params` bound as globals (repr'd into a prelude)."""
         prelude = "".join(f"{k} = {v!r}\n" for k, v in params.items())
         path = self.workdir / name
         path.write_text(prelude + textwrap.dedent(script))
         env = dict(os.environ, **SANITIZER_ENV, MICROPYPATH=f".frozen:{self.workdir}")
-        return [str(self.exe), "-X", "heapsize=8M", str(path)], env
+        return [*prefix, str(self.exe), "-X", "heapsize=8M", str(path)], env
 
-    def run(self, script: str, timeout: float = 60, check: bool = True, **params) -> MpResult:
-        """Run a script to completion; by default a non-zero exit fails the test."""
-        cmd, env = self._prepare(script, params)
+    def run(
+        self, script: str, timeout: float = 60, check: bool = True, prefix: tuple[str, ...] = (), **params
+    ) -> MpResult:
+        """Run a script to completion; by default a non-zero exit fails the test.
+
+        prefix: a command to run the firmware under (e.g. faketime).
+        """
+        cmd, env = self._prepare(script, params, prefix=prefix)
         proc = subprocess.run(cmd, cwd=self.workdir, env=env, capture_output=True, text=True, timeout=timeout)
         result = MpResult(proc.returncode, proc.stdout, proc.stderr)
         if check and proc.returncode != 0:

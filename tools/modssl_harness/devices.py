@@ -22,7 +22,7 @@ from . import paths
 # checked by the heap tests instead, since the unix port exits without
 # collecting its GC heap (LeakSanitizer would report every live object).
 SANITIZER_ENV = {
-    "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1:detect_stack_use_after_return=0",
+    "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1:detect_stack_use_after_return=0:verify_asan_link_order=0",
     "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
 }
 

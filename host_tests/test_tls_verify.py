@@ -1,0 +1,129 @@
+"""Certificate verification as a client: each failure says why (RFC 5280, 6125)."""
+
+from __future__ import annotations
+
+import pytest
+
+CLIENT = """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CAFILE)
+ctx.check_hostname = CHECK_HOSTNAME
+ctx.verify_mode = VERIFY_MODE
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+try:
+    t = ctx.wrap_socket(s, server_hostname=HOST)
+except OSError as e:
+    print("ERROR", type(e).__name__, e.args[0], e.args[1])
+else:
+    t.write(b"ok")
+    print("CONNECTED", t.recv(2))
+    t.close()
+"""
+
+
+def connect(mp, server, pki, host="localhost", ca="ca", check_hostname=True, verify_mode=2, prefix=()):
+    return mp.run(
+        CLIENT, PORT=server.port, CAFILE=str(pki[ca].cert_pem), HOST=host, CHECK_HOSTNAME=check_hostname,
+        VERIFY_MODE=verify_mode, prefix=prefix,
+    ).stdout.strip()
+
+
+@pytest.mark.parametrize(
+    "cert,reason",
+    [
+        ("server_expired", "certificate has expired"),
+        ("server_future", "certificate is not yet valid"),
+        ("server_wronghost", "hostname mismatch"),
+        ("server_unknown_ca", "unable to get local issuer certificate (unknown CA, or a signature that does not verify)"),
+    ],
+)
+def test_verification_failure_says_why(mp, pki, tls_server, cert, reason):
+    out = connect(mp, tls_server(cert), pki)
+    assert out == f"ERROR SSLCertVerificationError -9984 certificate verify failed: {reason}"
+
+
+def test_bad_signature_is_rejected(mp, pki, tls_server, tmp_path):
+    # A certificate whose issuer name is our root's, signed by another key.
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    leaf = pki["server_ec"]
+    forger = ec.generate_private_key(ec.SECP256R1())
+    forged = (
+        x509.CertificateBuilder()
+        .subject_name(leaf.cert.subject)
+        .issuer_name(leaf.cert.issuer)
+        .public_key(leaf.key.public_key())
+        .serial_number(4242)
+        .not_valid_before(leaf.cert.not_valid_before_utc)
+        .not_valid_after(leaf.cert.not_valid_after_utc)
+        .add_extension(leaf.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value, False)
+        .sign(forger, hashes.SHA256())
+    )
+    forged_pem = tmp_path / "forged.pem"
+    forged_pem.write_bytes(forged.public_bytes(serialization.Encoding.PEM))
+    leaf.chain_pem = forged_pem  # served instead of the genuine certificate
+    try:
+        out = connect(mp, tls_server("server_ec"), pki)
+    finally:
+        leaf.chain_pem = leaf.cert_pem.parent / "server_ec.chain.pem"
+    assert out.startswith("ERROR SSLCertVerificationError -9984 certificate verify failed:")
+    assert "a signature that does not verify" in out  # mbedTLS flags it as an untrusted chain
+
+
+def test_unset_clock_is_named(mp, pki, tls_server):
+    # A board that never set its RTC believes it is 2021.
+    out = connect(mp, tls_server("server_ec"), pki, prefix=("faketime", "2021-01-01 00:00:00"))
+    assert "certificate is not yet valid" in out
+    assert "the device clock looks unset" in out
+
+
+def test_intermediate_chain_verifies(mp, pki, tls_server):
+    assert connect(mp, tls_server("server_chain"), pki) == "CONNECTED b'ok'"
+
+
+def test_ip_address_san(mp, pki, tls_server):
+    assert connect(mp, tls_server("server_ec"), pki, host="127.0.0.1") == "CONNECTED b'ok'"
+
+
+def test_common_name_used_without_san(mp, pki, tls_server):
+    assert connect(mp, tls_server("server_cn_only"), pki) == "CONNECTED b'ok'"
+
+
+@pytest.mark.parametrize(
+    "host,ok",
+    [("a.example.test", True), ("a.b.example.test", False), ("example.test", False), ("aexample.test", False)],
+)
+def test_wildcard_rules(mp, pki, tls_server, host, ok):
+    out = connect(mp, tls_server("server_wildcard"), pki, host=host)
+    assert out == "CONNECTED b'ok'" if ok else "hostname mismatch" in out
+
+
+def test_check_hostname_off_verifies_chain_only(mp, pki, tls_server):
+    assert connect(mp, tls_server("server_wronghost"), pki, check_hostname=False) == "CONNECTED b'ok'"
+    out = connect(mp, tls_server("server_unknown_ca"), pki, check_hostname=False)
+    assert "unknown CA" in out
+
+
+def test_cert_none_accepts_anything(mp, pki, tls_server):
+    out = connect(mp, tls_server("server_expired"), pki, check_hostname=False, verify_mode=0)
+    assert out == "CONNECTED b'ok'"
+
+
+def test_cert_required_without_hostname_is_an_error(mp, pki, tls_server):
+    out = mp.run(
+        """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CAFILE)
+try:
+    ctx.wrap_socket(socket.socket())
+except ValueError as e:
+    print("ValueError", e)
+""",
+        CAFILE=str(pki["ca"].cert_pem),
+    ).stdout
+    assert out.startswith("ValueError CERT_REQUIRED requires server_hostname")
