@@ -70,7 +70,7 @@ static const modssl_verify_reason_t modssl_verify_reasons[] = {
     {MBEDTLS_X509_BADCERT_EXPIRED, "certificate has expired"},
     {MBEDTLS_X509_BADCERT_FUTURE, "certificate is not yet valid"},
     {MBEDTLS_X509_BADCERT_CN_MISMATCH, "hostname mismatch"},
-    {MBEDTLS_X509_BADCERT_NOT_TRUSTED, "unable to get local issuer certificate (unknown CA)"},
+    {MBEDTLS_X509_BADCERT_NOT_TRUSTED, "unable to get local issuer certificate (unknown CA, or a signature that does not verify)"},
     {MBEDTLS_X509_BADCERT_REVOKED, "certificate has been revoked"},
     {MBEDTLS_X509_BADCERT_MISSING, "peer did not present a certificate"},
     {MBEDTLS_X509_BADCERT_SKIP_VERIFY, "certificate verification was skipped"},
