@@ -1,0 +1,328 @@
+"""The `ssl` API surface: every keyword form of the spec, the context
+methods, the wrapped socket's methods, and clear errors for bad input."""
+
+from __future__ import annotations
+
+import socket
+import ssl as host_ssl
+
+import pytest
+
+CONNECT = """
+import socket, ssl
+def connect(port):
+    s = socket.socket()
+    s.connect(socket.getaddrinfo("127.0.0.1", port)[0][-1])
+    return s
+"""
+
+
+def test_module_surface(mp):
+    out = mp.run(
+        """
+import ssl, ussl, tls
+print(ssl.SSLError is OSError, issubclass(ssl.SSLWantReadError, OSError))
+print(issubclass(ssl.SSLCertVerificationError, ssl.SSLError))
+print(ssl.CERT_NONE, ssl.CERT_OPTIONAL, ssl.CERT_REQUIRED)
+print(ssl.PROTOCOL_TLS_CLIENT, ssl.PROTOCOL_TLS_SERVER, ssl.PROTOCOL_DTLS_CLIENT, ssl.PROTOCOL_DTLS_SERVER)
+print(ssl.MBEDTLS_VERSION)
+print(ussl.wrap_socket is ssl.wrap_socket, ussl.SSLContext is tls.SSLContext)
+print(hex(ssl.TLSVersion.TLSv1_2), hex(ssl.TLSVersion.TLSv1_3))
+"""
+    ).lines
+    assert out == [
+        "True True",
+        "True",
+        "0 1 2",
+        "0 1 2 3",
+        "Mbed TLS 3.6.6",
+        "True True",
+        "0x303 0x304",
+    ]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        # current keywords: DER cadata
+        "cert_reqs=ssl.CERT_REQUIRED, cadata=open(CA_DER, 'rb').read(), server_hostname='localhost'",
+        # current keywords: PEM cadata
+        "cert_reqs=ssl.CERT_REQUIRED, cadata=open(CA_PEM, 'rb').read(), server_hostname='localhost'",
+        # legacy keywords: ca_certs as a path
+        "cert_reqs=ssl.CERT_REQUIRED, ca_certs=CA_PEM, server_hostname='localhost'",
+        # legacy keywords: ca_certs as bytes
+        "cert_reqs=ssl.CERT_REQUIRED, ca_certs=open(CA_PEM, 'rb').read(), server_hostname='localhost'",
+        # no verification (the module function's default)
+        "",
+        # deferred handshake
+        "server_hostname='localhost', do_handshake=False",
+    ],
+)
+def test_wrap_socket_client_keyword_forms(mp, pki, tls_server, kwargs):
+    server = tls_server("server_ec")
+    out = mp.run(
+        CONNECT + f"""
+t = ssl.wrap_socket(connect(PORT), {kwargs})
+t.write(b"form")
+print(t.read(4))
+t.close()
+""",
+        PORT=server.port, CA_DER=str(pki["ca"].cert_der), CA_PEM=str(pki["ca"].cert_pem),
+    ).stdout
+    assert out.strip() == "b'form'"
+
+
+@pytest.mark.parametrize(
+    "key,cert",
+    [
+        ("keyfile=KEY_PEM, certfile=CERT_PEM", "legacy paths"),
+        ("keyfile=open(KEY_PEM,'rb').read(), certfile=open(CERT_PEM,'rb').read()", "legacy bytes"),
+        ("key=open(KEY_DER,'rb').read(), cert=open(CERT_DER,'rb').read()", "current DER"),
+        ("key=open(KEY_TRAD,'rb').read(), cert=open(CERT_PEM,'rb').read()", "current PEM SEC1/PKCS#1"),
+    ],
+)
+@pytest.mark.parametrize("which", ["server_ec", "server_rsa"])
+def test_wrap_socket_server_keyword_forms(mp, pki, key, cert, which):
+    port = _free_port()
+    issued = pki[which]
+    bg = mp.start(
+        f"""
+import socket, ssl
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+s.listen(1)
+print("ready")
+c, _ = s.accept()
+t = ssl.wrap_socket(c, server_side=True, {key})
+t.write(t.read(6))
+t.close()
+""",
+        PORT=port, KEY_PEM=str(issued.key_pem), CERT_PEM=str(issued.cert_pem), KEY_DER=str(issued.key_der),
+        CERT_DER=str(issued.cert_der), KEY_TRAD=str(issued.key_traditional),
+    )
+    assert bg.first_line == "ready"
+    ca = pki["ca" if which == "server_ec" else "ca_rsa"].cert_pem
+    ctx = host_ssl.create_default_context(cafile=str(ca))
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as raw, ctx.wrap_socket(
+        raw, server_hostname="localhost"
+    ) as tls:
+        tls.sendall(b"server")
+        assert tls.recv(6) == b"server"
+    assert bg.finish().returncode == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_load_cert_chain_errors(mp, pki):
+    out = mp.run(
+        """
+import ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+def attempt(label, *args):
+    try:
+        ctx.load_cert_chain(*args)
+        print(label, "ok")
+    except Exception as e:
+        print(label, type(e).__name__, e)
+attempt("mismatch", EC_CERT, RSA_KEY)
+attempt("garbage-cert", b"not a certificate", EC_KEY)
+attempt("garbage-key", EC_CERT, b"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n")
+attempt("missing-file", "/nonexistent/cert.pem", EC_KEY)
+attempt("wrong-type", 42, EC_KEY)
+attempt("good", EC_CERT, EC_KEY)
+attempt("chain", CHAIN, CHAIN_KEY)
+""",
+        EC_CERT=str(pki["server_ec"].cert_pem), EC_KEY=str(pki["server_ec"].key_pem),
+        RSA_KEY=str(pki["server_rsa"].key_pem), CHAIN=str(pki["server_chain"].chain_pem),
+        CHAIN_KEY=str(pki["server_chain"].key_pem),
+    ).lines
+    assert out[0] == "mismatch ValueError keyfile: the private key does not match the certificate"
+    assert out[1].startswith("garbage-cert ValueError certfile: invalid certificate (DER")
+    assert out[2].startswith("garbage-key ValueError keyfile: invalid private key (PEM")
+    assert out[3].startswith("missing-file OSError")
+    assert out[4] == "wrong-type TypeError expected bytes, str or a file path, not 'int'"
+    assert out[5:] == ["good ok", "chain ok"]
+
+
+def test_load_verify_locations_bundle_der_and_accumulation(mp, pki, tls_server):
+    ec_server, rsa_server = tls_server("server_ec"), tls_server("server_rsa")
+    out = mp.run(
+        CONNECT + """
+def verified(ctx, port):
+    try:
+        t = ctx.wrap_socket(connect(port), server_hostname="localhost")
+        t.close()
+        return "ok"
+    except OSError as e:
+        return "fail"
+bundle = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+bundle.load_verify_locations(cafile=BUNDLE)
+print("bundle", verified(bundle, EC_PORT), verified(bundle, RSA_PORT))
+acc = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+acc.load_verify_locations(cadata=open(EC_DER, "rb").read())
+print("one", verified(acc, EC_PORT), verified(acc, RSA_PORT))
+acc.load_verify_locations(RSA_PEM)
+print("two", verified(acc, EC_PORT), verified(acc, RSA_PORT))
+pem_text = open(EC_PEM).read()
+txt = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+txt.load_verify_locations(cadata=pem_text)
+print("str", verified(txt, EC_PORT))
+for bad in ({"cadata": b"junk"}, {}, {"cafile": 3}):
+    try:
+        txt.load_verify_locations(**bad)
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
+        BUNDLE=str(pki.directory / "cas.pem"), EC_PORT=ec_server.port, RSA_PORT=rsa_server.port,
+        EC_DER=str(pki["ca"].cert_der), EC_PEM=str(pki["ca"].cert_pem), RSA_PEM=str(pki["ca_rsa"].cert_pem),
+    ).lines
+    assert out[:4] == ["bundle ok ok", "one ok fail", "two ok ok", "str ok"]
+    assert out[4].startswith("ValueError cadata: invalid CA certificate data (DER")
+    assert out[5] == "TypeError cafile or cadata must be given"
+    assert out[6] == "TypeError cafile must be a file path (str)"
+
+
+def test_ciphers(mp, pki, tls_server):
+    server = tls_server("server_ec", max_version=host_ssl.TLSVersion.TLSv1_2)
+    out = mp.run(
+        CONNECT + """
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.verify_mode = ssl.CERT_NONE
+names = ctx.get_ciphers()
+print("TLS_AES_128_GCM_SHA256" in names, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" in names)
+print(any("CBC" in n for n in names))
+ctx.set_ciphers(["TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"])
+t = ctx.wrap_socket(connect(PORT))
+print(t.cipher())
+t.close()
+ctx.set_ciphers("TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384:TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256")
+print(ctx.get_ciphers()[:2])
+for bad in (["TLS_NO_SUCH_SUITE"], [], 5):
+    try:
+        ctx.set_ciphers(bad)
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
+        PORT=server.port,
+    ).lines
+    assert out[0] == "True True"
+    assert out[1] == "False"  # AEAD only by default
+    assert out[2] == "('TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'TLSv1.2', 256)"
+    assert server.seen[0].cipher == "ECDHE-ECDSA-CHACHA20-POLY1305"
+    assert out[3] == "['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256']"
+    assert out[4] == "ValueError unknown cipher suite: 'TLS_NO_SUCH_SUITE'"
+    assert out[5] == "ValueError set_ciphers: no cipher suites given"
+    assert out[6] == "TypeError set_ciphers: expected a list of cipher suite names"
+
+
+def test_versions_and_alpn_and_peer_certificate(mp, pki, tls_server):
+    server = tls_server("server_ec", min_version=host_ssl.TLSVersion.TLSv1_3, alpn=["h2", "mqtt"])
+    out = mp.run(
+        CONNECT + """
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+try:
+    ctx.wrap_socket(connect(PORT), server_hostname="localhost")
+except OSError as e:
+    print("pinned-1.2", e.args[1])
+ctx.maximum_version = ssl.TLSVersion.TLSv1_3
+ctx.set_alpn_protocols(["mqtt", "x-other"])
+t = ctx.wrap_socket(connect(PORT), server_hostname="localhost")
+print(t.version(), t.selected_alpn_protocol())
+cert = t.getpeercert()
+print(cert["subject"][-1], cert["issuer"][-1], cert["subjectAltName"], cert["version"])
+print(len(t.getpeercert(True)) == DER_LEN)
+t.close()
+try:
+    ctx.minimum_version = 0x0301
+except ValueError as e:
+    print("ValueError", e)
+""",
+        PORT=server.port, CA=str(pki["ca"].cert_pem), DER_LEN=len(pki["server_ec"].cert_der.read_bytes()),
+    ).lines
+    assert out[0].startswith("pinned-1.2 ")
+    assert "version" in out[0] or "alert" in out[0]
+    assert out[1] == "TLSv1.3 mqtt"
+    assert out[2] == (
+        "(('commonName', 'localhost'),) (('commonName', 'modssl test root EC'),) "
+        "(('DNS', 'localhost'), ('IP Address', '127.0.0.1')) 3"
+    )
+    assert out[3] == "True"
+    assert out[4].startswith("ValueError minimum_version: only TLSVersion.TLSv1_2")
+
+
+def test_stream_methods(mp, pki, tls_server):
+    server = tls_server("server_ec")
+    out = mp.run(
+        CONNECT + """
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+t = ctx.wrap_socket(connect(PORT), server_hostname="localhost")
+t.sendall(b"line one\\nline two\\n")
+print(t.readline(), t.readline())
+print(t.send(b"abcdef"))
+buf = bytearray(6)
+print(t.recv_into(buf), bytes(buf))
+t.write(b"xyz")
+buf = bytearray(3)
+print(t.readinto(buf), bytes(buf))
+t.write(b"pending-data")
+print(t.recv(1), t.pending())
+print(t.recv(100))
+t.close()
+try:
+    t.write(b"after close")
+except OSError as e:
+    print("closed", e.errno)
+""",
+        PORT=server.port, CA=str(pki["ca"].cert_pem),
+    ).lines
+    assert out == [
+        "b'line one\\n' b'line two\\n'",
+        "6",
+        "6 b'abcdef'",
+        "3 b'xyz'",
+        "b'p' 11",
+        "b'ending-data'",
+        "closed 9",
+    ]
+
+
+def test_bad_arguments_are_clear(mp):
+    out = mp.run(
+        """
+import ssl, socket
+def attempt(label, fn):
+    try:
+        fn()
+        print(label, "no error")
+    except Exception as e:
+        print(label, type(e).__name__, e)
+attempt("protocol-type", lambda: ssl.SSLContext("tls"))
+attempt("protocol-value", lambda: ssl.SSLContext(9))
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+attempt("verify-mode", lambda: setattr(ctx, "verify_mode", 7))
+attempt("not-a-stream", lambda: ctx.wrap_socket(42, server_hostname="x"))
+attempt("hostname-type", lambda: ctx.wrap_socket(socket.socket(), server_hostname=b"x"))
+attempt("server-side-mismatch", lambda: ctx.wrap_socket(socket.socket(), server_side=True))
+srv = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+attempt("server-no-cert", lambda: srv.wrap_socket(socket.socket(), server_side=True))
+attempt("alpn-type", lambda: ctx.set_alpn_protocols("h2"))
+attempt("client-id-tls", lambda: srv.wrap_socket(socket.socket(), server_side=True, client_id=b"x"))
+"""
+    ).lines
+    assert out[0] == "protocol-type TypeError can't convert str to int"
+    assert out[1].startswith("protocol-value ValueError invalid protocol 9")
+    assert out[2] == "verify-mode ValueError verify_mode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED"
+    assert out[3].startswith("not-a-stream ") and "Error" in out[3]
+    assert out[4] == "hostname-type TypeError server_hostname must be a str"
+    assert out[5].startswith("server-side-mismatch ValueError server_side=True needs a PROTOCOL_TLS_SERVER")
+    assert out[6].startswith("server-no-cert ValueError a server needs a certificate")
+    assert out[7] == "alpn-type TypeError set_alpn_protocols: expected a list of str"
+    assert out[8].startswith("client-id-tls ValueError")
