@@ -118,8 +118,19 @@ static MP_DEFINE_CONST_FUN_OBJ_1(ssl_context_get_ciphers_obj, ssl_context_get_ci
 static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
     if (mp_obj_is_str(ciphers_in)) {
-        mp_obj_t sep = MP_OBJ_NEW_QSTR(MP_QSTR__colon_);
-        ciphers_in = mp_obj_str_split(2, (mp_obj_t[]) {ciphers_in, sep});
+        // CPython's form: "NAME1:NAME2".
+        size_t len;
+        const char *str = mp_obj_str_get_data(ciphers_in, &len);
+        mp_obj_t parts = mp_obj_new_list(0, NULL);
+        for (size_t start = 0, i = 0; i <= len; ++i) {
+            if (i == len || str[i] == ':') {
+                if (i > start) {
+                    mp_obj_list_append(parts, mp_obj_new_str(str + start, i - start));
+                }
+                start = i + 1;
+            }
+        }
+        ciphers_in = parts;
     }
     size_t n;
     mp_obj_t *names;
