@@ -401,6 +401,12 @@ static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t
         *errcode = MP_EBADF;
         return MP_STREAM_ERROR;
     }
+    if (request == MP_STREAM_GET_FILENO) {
+        // No file descriptor: a poller must ask this object, since readiness
+        // includes plaintext buffered inside mbedTLS that the fd cannot show.
+        *errcode = MP_EINVAL;
+        return MP_STREAM_ERROR;
+    }
     if (request != MP_STREAM_POLL) {
         return mp_get_stream(sock)->ioctl(sock, request, arg, errcode);
     }

@@ -16,3 +16,11 @@
 #define MICROPY_ENABLE_FINALISER (1)
 
 #include "variants/mpconfigvariant_common.h"
+
+// select as on a board: poll()/select() ask each object's ioctl, instead of
+// handing raw file descriptors to the OS -- which would miss plaintext that
+// mbedTLS has already decrypted and buffered -- and select.select() exists.
+#undef MICROPY_PY_SELECT_POSIX_OPTIMISATIONS
+#define MICROPY_PY_SELECT_POSIX_OPTIMISATIONS (0)
+#undef MICROPY_PY_SELECT_SELECT
+#define MICROPY_PY_SELECT_SELECT (1)
