@@ -67,8 +67,13 @@
 
 // Record buffers: a conforming endpoint accepts 16 KiB records; outgoing
 // records are cut at 4 KiB to keep RAM down.
+// Guarded so a build (bench/ memory variants) can override them with -D.
+#ifndef MBEDTLS_SSL_IN_CONTENT_LEN
 #define MBEDTLS_SSL_IN_CONTENT_LEN (16384)
+#endif
+#ifndef MBEDTLS_SSL_OUT_CONTENT_LEN
 #define MBEDTLS_SSL_OUT_CONTENT_LEN (4096)
+#endif
 #define MBEDTLS_SSL_DTLS_MAX_BUFFERING (16384)
 
 // Modules.
@@ -105,6 +110,10 @@
 // TLS 1.2 through PSA too: needed for RSA-PSS signatures in TLS 1.2, which
 // OpenSSL servers choose whenever the client offers them (and TLS 1.3 offers).
 #define MBEDTLS_USE_PSA_CRYPTO
+// Every connection holds PSA keys (ephemeral ECDHE, the peer's public key,
+// record keys); a fixed slot table (32 by default) caps how many handshakes
+// can run at once, and running out looks like a verification failure.
+#define MBEDTLS_PSA_KEY_STORE_DYNAMIC
 #define MBEDTLS_RSA_C
 #define MBEDTLS_SHA1_C
 #define MBEDTLS_SHA224_C
