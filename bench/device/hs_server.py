@@ -1,0 +1,23 @@
+# Server side: accept N connections from the host's timing client, hand
+# each to wrap_socket(server_side=True), echo one byte, close.  The client
+# times the handshake, so every server (modssl, stock, CPython) is measured
+# by the same clock.  Globals: PORT, CERT, KEY, VERSION, COUNT.
+import socket
+
+import tls
+from benchlib import make_context, nodelay, read_file
+
+ctx = make_context(tls.PROTOCOL_TLS_SERVER, cert_der=read_file(CERT), key_der=read_file(KEY), version=VERSION)
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+srv.listen(4)
+print("READY")
+for i in range(COUNT):
+    s, _ = srv.accept()
+    nodelay(s)
+    c = ctx.wrap_socket(s, server_side=True)
+    b = c.read(1)
+    c.write(b)
+    c.close()
+srv.close()

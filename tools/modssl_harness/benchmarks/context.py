@@ -1,0 +1,66 @@
+"""What every benchmark needs: the firmwares, certificates, iteration counts."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .. import paths
+from ..certs import Pki
+from ..progress import step
+from .device import BenchError
+from .stats import Cell, Missing
+
+# Certificates by label: (server certificate, the CA that signed it).
+CERTS = {"ECDSA P-256": ("server_ec", "ca"), "RSA-2048": ("server_rsa", "ca_rsa")}
+VERSIONS = {"TLS 1.2": 0x0303, "TLS 1.3": 0x0304}
+
+
+@dataclass
+class Counts:
+    """Iterations; `quick` is for the smoke test (numbers are meaningless)."""
+
+    handshakes: int = 30
+    warmup: int = 2
+    bulk_size: int = 8 * 1024 * 1024
+    bulk_runs: int = 5
+    ceiling_seconds: float = 0.3
+
+    @classmethod
+    def quick(cls) -> "Counts":
+        return cls(handshakes=2, warmup=1, bulk_size=256 * 1024, bulk_runs=1, ceiling_seconds=0.02)
+
+
+@dataclass
+class Bench:
+    ours: Path
+    stock: Path
+    pki: Pki
+    counts: Counts
+    workdir: Path
+    quick: bool = False
+
+    def cpython_argv(self, job: str) -> list[str]:
+        return [sys.executable, "-m", "modssl_harness.benchmarks.cpython_side", job]
+
+    def cpython_env(self) -> dict[str, str]:
+        return dict(os.environ, PYTHONPATH=str(paths.REPO / "tools"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def attempt(what: str, fn: Callable[[], Cell]) -> Cell:
+    """Measure one figure; a failure becomes a table cell, not a crash."""
+    try:
+        return fn()
+    except (BenchError, OSError, RuntimeError, AssertionError, KeyError, ValueError) as e:
+        step(f"  {what}: FAILED: {str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__}")
+        return Missing("failed (see log)")
