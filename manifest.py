@@ -7,3 +7,4 @@ include("$(MPY_DIR)/extmod/asyncio")
 
 module("ssl.py", base_path="python", opt=3)
 module("ussl.py", base_path="python", opt=3)
+package("OpenSSL", base_path="python", opt=3)
