@@ -90,6 +90,8 @@ class TlsEchoServer:
         record = Seen()
         self.seen.append(record)
         raw.settimeout(30)
+        # Small TLS records back to back must not wait for delayed ACKs.
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             with self.context.wrap_socket(raw, server_side=True) as tls:
                 record.version = tls.version()
