@@ -1,0 +1,180 @@
+"""OpenSSL.SSL.Connection over real sockets: the firmware against CPython `ssl`.
+
+The Connection moves records between the socket and its memory BIOs itself;
+these tests check that a pyOpenSSL-style client and server on the firmware
+interoperate with CPython (OpenSSL) peers, blocking and non-blocking.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+
+import pytest
+
+CLIENT = """
+import select, socket
+from OpenSSL import SSL
+ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)
+ctx.load_verify_locations(CAFILE)
+ctx.set_verify(SSL.VERIFY_PEER)
+ctx.set_alpn_protos([b"h2", b"http/1.1"])
+if CERT:
+    ctx.use_certificate_file(CERT)
+    ctx.use_privatekey_file(KEY)
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+c = SSL.Connection(ctx, s)
+c.set_connect_state()
+c.set_tlsext_host_name(b"localhost")
+if NONBLOCKING:
+    s.setblocking(False)
+    poller = select.poll()
+    poller.register(s, select.POLLIN)
+    wants = 0
+    while True:
+        try:
+            c.do_handshake()
+            break
+        except SSL.WantReadError:
+            wants += 1
+            poller.poll(5000)
+    print("wants", wants > 0)
+else:
+    c.do_handshake()
+print(c.get_protocol_version_name(), c.get_alpn_proto_negotiated(), c.get_peer_certificate().get_subject().CN)
+c.sendall(b"ping " * 1000)
+got = b""
+while len(got) < 5000:
+    try:
+        got += c.recv(8192)
+    except SSL.WantReadError:
+        poller.poll(5000)
+print(len(got), got[:10])
+print("shutdown", c.shutdown())
+while True:
+    try:
+        c.recv(100)
+    except SSL.WantReadError:
+        poller.poll(5000)
+    except SSL.ZeroReturnError:
+        print("ZeroReturnError")
+        break
+s.close()
+"""
+
+
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
+@pytest.mark.parametrize("nonblocking", [False, True])
+def test_client_against_cpython_server(mp, pki, tls_server, version, nonblocking):
+    server = tls_server("server_ec", min_version=version, max_version=version, alpn=["http/1.1"])
+    out = mp.run(CLIENT, PORT=server.port, CAFILE=str(pki["ca"].cert_pem), CERT=None, KEY=None,
+                 NONBLOCKING=nonblocking).lines
+    want = {"TLSv1_2": "TLSv1.2", "TLSv1_3": "TLSv1.3"}[version.name]
+    if nonblocking:
+        assert out.pop(0) == "wants True"
+    assert out == [f"{want} b'http/1.1' localhost", "5000 b'ping ping '", "shutdown False", "ZeroReturnError"]
+    seen = server.seen[0]
+    assert seen.version == want and seen.alpn == "http/1.1"
+    assert seen.received == b"ping " * 1000
+    assert seen.error is None  # our close_notify arrived
+
+
+def test_client_certificate_to_cpython_server(mp, pki, tls_server):
+    server = tls_server("server_ec", client_ca=pki["ca"].cert_pem)
+    out = mp.run(CLIENT, PORT=server.port, CAFILE=str(pki["ca"].cert_pem), CERT=str(pki["client_ec"].cert_pem),
+                 KEY=str(pki["client_ec"].key_pem), NONBLOCKING=False).lines
+    assert out[-1] == "ZeroReturnError"
+    subject = dict(x[0] for x in server.seen[0].peer_cert["subject"])
+    assert subject["commonName"] == "device-client"
+
+
+def test_client_rejects_unknown_server(mp, pki, tls_server):
+    server = tls_server("server_unknown_ca")
+    script = CLIENT.replace("    c.do_handshake()\nprint", "    try:\n        c.do_handshake()\n"
+                            "    except SSL.Error as e:\n        print(type(e).__name__, e.args[0][0][2])\n"
+                            "        raise SystemExit\nprint")
+    out = mp.run(script, PORT=server.port, CAFILE=str(pki["ca"].cert_pem), CERT=None, KEY=None,
+                 NONBLOCKING=False).lines
+    assert out == ["Error certificate verify failed"]
+    deadline = time.time() + 5
+    while server.seen[0].error is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert "UNKNOWN_CA" in server.seen[0].error.upper()
+
+
+SERVER = """
+import socket
+from OpenSSL import SSL
+ctx = SSL.Context(SSL.TLS_METHOD)
+ctx.use_certificate_chain_file(CHAIN)
+ctx.use_privatekey_file(KEY)
+ctx.load_verify_locations(CA)
+ctx.set_verify(SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT)
+ctx.set_alpn_select_callback(lambda conn, offered: offered[-1])
+server = SSL.Connection(ctx, socket.socket())
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+server.listen(1)
+conn, addr = server.accept()
+conn.do_handshake()
+print(conn.get_protocol_version_name(), conn.get_servername(), conn.get_alpn_proto_negotiated())
+print(conn.get_peer_certificate().get_subject().CN)
+data = conn.recv(1024)
+conn.sendall(data.upper())
+try:
+    conn.recv(1024)
+except SSL.ZeroReturnError:
+    print("client closed")
+print("shutdown", conn.shutdown())
+conn.close()
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
+def test_server_for_cpython_client(mp, pki, version):
+    port = free_port()
+    result: dict[str, object] = {}
+
+    def client() -> None:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(cafile=str(pki["ca"].cert_pem))
+        ctx.load_cert_chain(pki["client_ec"].cert_pem, pki["client_ec"].key_pem)
+        ctx.set_alpn_protocols(["h2", "http/1.1"])
+        ctx.minimum_version = ctx.maximum_version = version
+        deadline = time.time() + 30
+        while True:  # until the firmware listens
+            try:
+                raw = socket.create_connection(("127.0.0.1", port), timeout=30)
+                break
+            except ConnectionRefusedError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+        try:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+                result["version"] = tls.version()
+                tls.sendall(b"hello device")
+                result["reply"] = tls.recv(100)
+                tls.unwrap()  # sends close_notify, waits for the device's
+                result["closed"] = True
+        except Exception as exc:  # reported by the assertion below
+            result["error"] = repr(exc)
+
+    thread = threading.Thread(target=client, daemon=True)
+    thread.start()
+    out = mp.run(SERVER, PORT=port, CHAIN=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
+                 CA=str(pki["ca"].cert_pem)).lines
+    thread.join(timeout=30)
+    want = {"TLSv1_2": "TLSv1.2", "TLSv1_3": "TLSv1.3"}[version.name]
+    assert "error" not in result, result
+    assert out == [f"{want} b'localhost' b'http/1.1'", "device-client", "client closed", "shutdown True"]
+    assert result == {"version": want, "reply": b"HELLO DEVICE", "closed": True}
