@@ -918,6 +918,10 @@ class Connection:
             obj = t.wrap_bio(self._in, self._out, server_side=self._server,
                              server_hostname=None if self._server else self._host_name, **kwargs)
         except ValueError as exc:
+            if not self._server and ctx._verify_mode & VERIFY_PEER and not ctx._cas:
+                # OpenSSL would fail on the server's certificate; mbedTLS
+                # cannot start without a CA, so this fails before sending.
+                raise _ssl_error("certificate verify failed (no CA certificates: call load_verify_locations())")
             raise _ssl_error(str(exc))
         if self._mtu:
             obj.set_mtu(self._mtu)
