@@ -1,7 +1,7 @@
 # modssl: TLS/DTLS for MicroPython.  See README.md.
 #
 #   make run       build the unix firmware and run the main job (device checks against host servers)
-#   make test      build the unix firmwares and run the test suite
+#   make test      build the unix firmwares and the rp2 firmware, run the test suite
 #
 # Everything installs itself: apt packages and a .venv (tools/setup.sh),
 # MicroPython and mbedTLS sources from Debian (tools/modssl_harness).
@@ -9,13 +9,17 @@
 PYTHON := .venv/bin/python
 HARNESS := PYTHONPATH=tools $(PYTHON) -m modssl_harness
 
-.PHONY: help setup fetch firmware firmware-stock firmware-asan run test test-asan bench clean distclean
+.PHONY: help setup setup-rp2 fetch firmware firmware-stock firmware-asan firmware-rp2 run test test-asan bench clean distclean
 
 help:
 	@sed -n '3,6p' Makefile
 
 setup:
 	@tools/setup.sh
+
+# ... plus the ARM cross toolchain (Debian's gcc-arm-none-eabi, newlib).
+setup-rp2:
+	@tools/setup.sh rp2
 
 fetch: setup
 	$(HARNESS) fetch
@@ -30,11 +34,18 @@ firmware-stock: setup
 firmware-asan: setup
 	$(HARNESS) build --port unix --flavour asan
 
+# rp2 (Raspberry Pi Pico) UF2 with modssl, plus the upstream-tls baseline
+# for the flash size report (firmware/build/rp2-modssl/size.json).
+firmware-rp2: setup-rp2
+	$(HARNESS) build --port rp2
+
 run: setup
 	$(HARNESS) run --device unix
 
-test: setup
-	$(HARNESS) test --port unix --asan
+# CI: the rp2 cross-build is proved too (host_tests/test_harness_rp2_firmware.py).
+test: setup-rp2
+	$(HARNESS) build --port rp2
+	MODSSL_REQUIRE_RP2=1 $(HARNESS) test --port unix --asan
 
 bench: setup
 	$(HARNESS) bench

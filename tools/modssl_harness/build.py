@@ -36,17 +36,18 @@ def jobs() -> str:
     return os.environ.get("MODSSL_JOBS", "2")
 
 
-def run_make(args: list[str], what: str, log: Path) -> None:
+def run_make(args: list[str], what: str, log: Path, env: dict[str, str] | None = None) -> None:
     """Run make, streaming a one-line-per-file progress and keeping a full log."""
     step(f"{what}: make (log: {log})")
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         assert proc.stdout is not None
         count = 0
         for line in proc.stdout:
             out.write(line)
-            if line.startswith("CC "):
+            # "CC x.c" from MicroPython's make, "Building C object" from CMake's.
+            if line.startswith("CC ") or "Building C object" in line:
                 count += 1
                 if count % 50 == 0:
                     step(f"{what}: {count} files compiled")

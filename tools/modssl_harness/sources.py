@@ -36,6 +36,12 @@ class Source:
     sha256: str
     kind: str  # "source" (apt-get source) or "deb" (apt-get download)
     strip: str = ""  # path inside the archive that becomes the unpacked root
+    # apt may fail on other files of the package (e.g. a missing .dsc): the
+    # wanted file is still accepted when it arrived and matches its pin.
+    incomplete_ok: bool = False
+    # (relative path, text) written into the tree at unpack time, for files
+    # a build checks for but Debian's package leaves out.
+    add_files: tuple[tuple[str, str], ...] = ()
 
 
 SOURCES = {
@@ -58,6 +64,42 @@ SOURCES = {
             "8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a",
             "source",
             strip="mbedtls-3.6.6",
+        ),
+        # rp2: the SDK and USB stack exactly as MicroPython 1.25 builds with
+        # them (tinyusb 0.18.0 where 1.25 pins 0.17.0: it builds and USB CDC
+        # works).  Arch-all .debs, unpacked with dpkg-deb.
+        Source(
+            "pico-sdk",
+            "pico-sdk-source",
+            "2.1.1-1",
+            "pico-sdk-source_2.1.1-1_all.deb",
+            "507a3ca37636641bc90239d7c04dc9dc28c5008087a8162102ea94d2273153d3",
+            "deb",
+            strip="usr/src/pico-sdk",
+            # ports/rp2/Makefile checks for it; Debian drops it.
+            add_files=(("README.md", "Raspberry Pi Pico SDK 2.1.1 (Debian pico-sdk-source).\n"),),
+        ),
+        Source(
+            "tinyusb",
+            "tinyusb-source",
+            "0.18.0+dfsg-1",
+            "tinyusb-source_0.18.0+dfsg-1_all.deb",
+            "01ce2c645df68f14a8a7dcfc8fb355713152543757955820479a87949a61154e",
+            "deb",
+            strip="usr/src/tinyusb",
+        ),
+        # picotool turns the rp2 ELF into a UF2.  Debian's .dsc for it is
+        # missing from the mirror (apt-get source fails), but the orig
+        # tarball downloads: `incomplete_ok` accepts it on its sha256 pin.
+        Source(
+            "picotool",
+            "picotool",
+            "2.1.1+dfsg-1",
+            "picotool_2.1.1+dfsg.orig.tar.xz",
+            "c515d75ce6df590ca783b3a4267f6e8a963ffec753aeeb1892f8ba1771b8786d",
+            "source",
+            strip="picotool-2.1.1",
+            incomplete_ok=True,
         ),
     )
 }
@@ -133,7 +175,11 @@ def download(src: Source) -> Path:
     else:
         cmd = ["apt-get", *_apt_options(), "-q", "download", f"{src.package}={src.version}"]
     try:
-        _run(cmd, f"downloading {src.filename}", cwd=work)
+        try:
+            _run(cmd, f"downloading {src.filename}", cwd=work)
+        except FetchError:
+            if not (src.incomplete_ok and (work / src.filename).exists()):
+                raise
         got = work / src.filename
         if not got.exists():
             raise FetchError(f"{src.filename}: apt finished but did not produce this file")
@@ -182,6 +228,8 @@ def unpack(src: Source, archive: Path, dest: Path) -> None:
         for patch in patches_for(src.name):
             step(f"applying {patch.name}")
             _run(["patch", "-p1", "--forward", "--quiet", "-d", str(root), "-i", str(patch)], f"applying {patch}")
+        for rel, text in src.add_files:
+            (root / rel).write_text(text)
         (root / ".modssl-sha256").write_text(tree_stamp(src))
         shutil.rmtree(dest, ignore_errors=True)
         root.rename(dest)
@@ -201,27 +249,49 @@ def unpacked(name: str) -> Path:
     return dest
 
 
-def micropython_tree() -> Path:
+# lib/ submodules a port needs, filled from pinned sources (name in SOURCES)
+# and the file that proves a directory is filled.
+PORT_LIBS = {
+    "unix": {"mbedtls": "library/ssl_tls.c"},
+    "rp2": {"mbedtls": "library/ssl_tls.c", "pico-sdk": "pico_sdk_init.cmake", "tinyusb": "src/tusb.c"},
+}
+
+
+def micropython_tree(port: str = "unix") -> Path:
     """The MicroPython tree to build from: MICROPY_DIR if given, else the cache.
 
     The cached tree is Debian's orig tarball, whose lib/ submodules are empty;
-    lib/mbedtls is filled from the pinned mbedTLS so that the stock upstream
-    firmware (the baseline) builds from the very same library sources.
+    the ones the port needs are linked to pinned sources here, at unpack
+    time, so builds only ever read the cache.  lib/mbedtls is the pinned
+    mbedTLS so that the stock upstream firmware (the baseline) builds from
+    the very same library sources.
     """
+    libs = PORT_LIBS.get(port, {})
     user = os.environ.get("MICROPY_DIR")
     if user:
         tree = Path(user).resolve()
         if not (tree / "py" / "mpconfig.h").exists():
             raise FetchError(f"MICROPY_DIR={user} is not a MicroPython checkout (no py/mpconfig.h)")
+        # (unix keeps its old behaviour: modssl builds without lib/mbedtls.)
+        for lib, proof in libs.items() if port != "unix" else ():
+            if not (tree / "lib" / lib / proof).exists():
+                raise FetchError(
+                    f"MICROPY_DIR={user}: lib/{lib} is empty (no {proof}); run "
+                    f"`git submodule update --init lib/{lib}` there"
+                )
         return tree
     tree = unpacked("micropython")
-    lib_mbedtls = tree / "lib" / "mbedtls"
-    if not (lib_mbedtls / "library" / "ssl_tls.c").exists():
-        mbedtls = unpacked("mbedtls")
-        step("linking lib/mbedtls to the pinned mbedTLS")
-        if lib_mbedtls.is_dir():
-            lib_mbedtls.rmdir()  # the empty submodule placeholder
-        lib_mbedtls.symlink_to(mbedtls, target_is_directory=True)
+    for lib, proof in libs.items():
+        link = tree / "lib" / lib
+        if (link / proof).exists():
+            continue
+        target = unpacked(lib)
+        step(f"linking lib/{lib} to the pinned {lib}")
+        if link.is_symlink():
+            link.unlink()  # points at a tree that is gone
+        elif link.is_dir():
+            link.rmdir()  # the empty submodule placeholder
+        link.symlink_to(target, target_is_directory=True)
     return tree
 
 

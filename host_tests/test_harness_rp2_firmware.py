@@ -1,0 +1,73 @@
+"""The rp2 cross-build's outputs: a valid RP2040 UF2 and the size report.
+
+`make test` builds MODSSL_PICO before the suite and sets MODSSL_REQUIRE_RP2=1,
+so in CI a missing image fails; elsewhere (no ARM toolchain) these skip with
+the command that builds it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+
+import pytest
+
+from modssl_harness import paths, uf2
+
+
+@pytest.fixture(scope="module")
+def rp2_uf2():
+    fw = paths.firmware_path("rp2", "modssl")
+    if not fw.exists():
+        msg = f"{fw} is missing: build it with `make firmware-rp2`"
+        if os.environ.get("MODSSL_REQUIRE_RP2") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return fw
+
+
+def test_uf2_is_a_complete_rp2040_image(rp2_uf2):
+    data = rp2_uf2.read_bytes()
+    assert len(data) % 512 == 0
+    # Check the raw numbers too, independently of uf2.py's parser.
+    m0, m1, flags, addr, size, number, count, family = struct.unpack_from("<8I", data)
+    assert (m0, m1) == (0x0A324655, 0x9E5D5157)
+    assert struct.unpack_from("<I", data, 508)[0] == 0x0AB16F30
+    assert flags & 0x2000 and family == 0xE48BFF56  # RP2040 family id
+    assert addr == 0x10000000 and number == 0 and count == len(data) // 512
+    blocks = uf2.check(rp2_uf2, family=uf2.FAMILY_RP2040)
+    assert len(blocks) == count
+    # Flash is 2 MiB, the filesystem takes 1408 KiB: the image must fit in the rest.
+    end = max(b.address + b.payload_size for b in blocks)
+    assert end <= 0x10000000 + (2048 - 1408) * 1024
+
+
+def test_uf2_contains_modssl(rp2_uf2):
+    data = rp2_uf2.read_bytes()
+    payload = b"".join(data[o + 32:o + 32 + 256] for o in range(0, len(data), 512))
+    assert b"Raspberry Pi Pico (modssl)" in payload
+    assert b"PROTOCOL_TLS_CLIENT" in payload  # a modssl qstr
+
+
+def test_size_report(rp2_uf2):
+    report = json.loads((rp2_uf2.parent / "size.json").read_text())
+    mine, base = report["modssl"], report["baseline"]
+    assert mine["flash"] > 0 and base["flash"] > 0
+    assert report["flash_difference"] == mine["flash"] - base["flash"]
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda b: b[:-1], "multiple of 512"),
+        (lambda b: b[:28] + struct.pack("<I", 0x12345678) + b[32:], "family id"),
+        (lambda b: b"\0" + b[1:], "magic"),
+        (lambda b: b[512:], "block numbers"),
+    ],
+)
+def test_uf2_check_rejects_damage(rp2_uf2, tmp_path, mutate, message):
+    bad = tmp_path / "bad.uf2"
+    bad.write_bytes(mutate(rp2_uf2.read_bytes()))
+    with pytest.raises(uf2.Uf2Error, match=message):
+        uf2.check(bad)

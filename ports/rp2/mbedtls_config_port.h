@@ -1,0 +1,55 @@
+/*
+ * mbedTLS deltas for the rp2 port (bare metal, RP2040 Cortex-M0+), then the
+ * shared configuration.  modssl/micropython.cmake makes this the one
+ * configuration of the firmware's one mbedTLS: modssl, hashlib and cryptolib
+ * all use it.
+ *
+ * - Memory on the MicroPython GC heap (m_tracked_calloc/free): no C heap on
+ *   rp2, and gc.mem_alloc() shows what a connection costs.
+ * - Entropy from the port's mbedtls_hardware_poll (ROSC random bits, in
+ *   ports/rp2/mbedtls/mbedtls_port.c): there is no OS entropy source.
+ * - Time from the RTC (the port's rp2_rtctime_seconds / mbedtls_ms_time):
+ *   certificate validity checks need the board's clock set.
+ * - Thumb-1 assembly for bignum multiply-accumulate (bn_mul.h).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef MODSSL_MBEDTLS_CONFIG_PORT_H
+#define MODSSL_MBEDTLS_CONFIG_PORT_H
+
+// The port's mbedtls_port.c includes upstream's rp2 configuration by name
+// before this one (mbedtls headers then include ours): drop upstream's
+// record sizes, which the shared configuration sets differently, so the
+// redefinition is not an error.  Everything else below is defined
+// identically to upstream's, which the preprocessor accepts.
+#if defined(MICROPY_INCLUDED_MBEDTLS_CONFIG_COMMON_H)
+#undef MBEDTLS_SSL_MAX_CONTENT_LEN
+#undef MBEDTLS_SSL_IN_CONTENT_LEN
+#undef MBEDTLS_SSL_OUT_CONTENT_LEN
+#endif
+
+#define MBEDTLS_HAVE_ASM
+
+// Bare metal: no libc entropy, files or std functions.
+#define MBEDTLS_PLATFORM_MEMORY
+#define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS
+#define MBEDTLS_ENTROPY_HARDWARE_ALT
+#define MBEDTLS_NO_PLATFORM_ENTROPY
+
+#include <stdlib.h>
+#include <stdio.h>
+void *m_tracked_calloc(size_t nmemb, size_t size);
+void m_tracked_free(void *ptr);
+#define MBEDTLS_PLATFORM_STD_CALLOC m_tracked_calloc
+#define MBEDTLS_PLATFORM_STD_FREE m_tracked_free
+#define MBEDTLS_PLATFORM_SNPRINTF_MACRO snprintf
+
+// Time from the RTC (implemented by the port).
+#include <time.h>
+time_t rp2_rtctime_seconds(time_t *timer);
+#define MBEDTLS_PLATFORM_TIME_MACRO rp2_rtctime_seconds
+#define MBEDTLS_PLATFORM_MS_TIME_ALT mbedtls_ms_time
+
+#include "mbedtls_config_modssl.h"
+
+#endif // MODSSL_MBEDTLS_CONFIG_PORT_H
