@@ -1,4 +1,10 @@
-"""`test`: build what the tests need and run the pytest suite (host_tests/)."""
+"""`test`: build what the tests need and run the pytest suite (host_tests/).
+
+--port unix (default): the unix firmwares are built and the whole suite runs
+on them (--asan: again on the sanitizer build).  --port rp2/esp32: the board
+suite (host_tests/test_harness_boards.py) runs on real boards, one
+pytest-xdist worker per --device, so several boards share the work.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +12,55 @@ import os
 import subprocess
 import sys
 
+from .. import boards, paths
 from .. import build as builder
-from .. import paths
+from ..devices import DeviceError
+
+BOARD_SUITE = "host_tests/test_harness_boards.py"
 
 
 def register(sub) -> None:
-    p = sub.add_parser("test", help="build the unix firmwares and run host_tests with pytest")
-    p.add_argument("--port", default="unix", choices=["unix"], help="the port the suite runs on")
-    p.add_argument("--asan", action="store_true", help="also run the suite on the sanitizer build")
+    p = sub.add_parser("test", help="run host_tests with pytest on the unix builds, or the board suite on boards")
+    p.add_argument("--port", default="unix", choices=["unix", "rp2", "esp32"], help="the port the suite runs on")
+    p.add_argument(
+        "--device", action="append", default=[],
+        help="boards: a serial port (or rfc2217://host:port from a labgrid exporter); repeat for several "
+        "boards, one test worker each (default: the one board found by USB id)",
+    )
+    p.add_argument("--host-address", default=None, help="boards: this machine's address as the boards see it")
+    p.add_argument("--asan", action="store_true", help="unix: also run the suite on the sanitizer build")
     p.add_argument("--no-build", action="store_true", help="use the firmware already built")
     p.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
     p.set_defaults(func=run)
 
 
+def board_pytest_command(devices: list[str], pytest_args: list[str]) -> list[str]:
+    """One xdist worker per board: worker gwN drives devices[N] (see the suite's `board` fixture)."""
+    cmd = [sys.executable, "-m", "pytest", str(paths.REPO / BOARD_SUITE)]
+    if len(devices) > 1:
+        cmd += ["-n", str(len(devices)), "--dist", "load"]
+    return cmd + list(pytest_args)
+
+
+def run_boards(args) -> int:
+    devices = args.device or [boards.pick_serial_port(args.port, boards.serial_ports())]
+    results = paths.REPO / "test-results"
+    results.mkdir(exist_ok=True)
+    env = dict(
+        os.environ,
+        MODSSL_DEVICES=",".join(devices),
+        MODSSL_BOARD_PORT=args.port,
+        MODSSL_HOST_ADDRESS=args.host_address or "",
+    )
+    cmd = board_pytest_command(devices, args.pytest_args) + [f"--junitxml={results / f'boards_{args.port}.xml'}"]
+    return subprocess.call(cmd, cwd=paths.REPO, env=env)
+
+
 def run(args) -> int:
+    if args.port != "unix":
+        return run_boards(args)
+    if args.device:
+        raise DeviceError("--device is for boards (--port rp2 or esp32); --port unix runs the unix builds")
     flavours = ["modssl", "stock"] + (["asan"] if args.asan else [])
     if not args.no_build:
         for flavour in flavours:
