@@ -94,6 +94,7 @@ typedef struct _mp_obj_ssl_conn_t {
     bool ssl_live;                  // ssl holds resources that need freeing
     bool nonblocking;               // set through setblocking()/settimeout()
     bool closed;
+    bool has_client_id;             // DTLS server: client_id was given
 } mp_obj_ssl_conn_t;
 
 extern const mp_obj_type_t modssl_context_type;

@@ -76,7 +76,7 @@ static int conn_stream_recv_timeout(void *ctx, unsigned char *buf, size_t len, u
             int err;
             mp_uint_t ready = stream->ioctl(conn->sock, MP_STREAM_POLL, MP_STREAM_POLL_RD, &err);
             if (ready == MP_STREAM_ERROR) {
-                return conn_transport_error(conn, err, MBEDTLS_ERR_SSL_WANT_READ);
+                break; // a stream that cannot be polled: just read it
             }
             if (ready & (MP_STREAM_POLL_RD | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP)) {
                 break;
@@ -139,9 +139,6 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     if (sock != MP_OBJ_NULL) {
         mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
     }
-    if (server_side && !ctx->has_cert) {
-        mp_raise_ValueError(MP_ERROR_TEXT("a server needs a certificate: call load_cert_chain() first"));
-    }
     if (server_hostname != mp_const_none && !mp_obj_is_str(server_hostname)) {
         mp_raise_TypeError(MP_ERROR_TEXT("server_hostname must be a str"));
     }
@@ -174,6 +171,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->handshake_done = false;
     conn->nonblocking = false;
     conn->closed = false;
+    conn->has_client_id = client_id != mp_const_none;
 
     mbedtls_ssl_init(&conn->ssl);
     conn->ssl_live = true;
@@ -195,11 +193,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     if (is_dtls) {
         mbedtls_ssl_set_timer_cb(&conn->ssl, conn, conn_timer_set, conn_timer_get);
         #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
-        if (server_side) {
-            if (client_id == mp_const_none) {
-                conn_free_ssl(conn);
-                mp_raise_ValueError(MP_ERROR_TEXT("a DTLS server needs client_id=bytes identifying the client"));
-            }
+        if (server_side && client_id != mp_const_none) {
             mp_buffer_info_t id;
             mp_get_buffer_raise(client_id, &id, MP_BUFFER_READ);
             ret = mbedtls_ssl_set_client_transport_id(&conn->ssl, id.buf, id.len);
@@ -398,6 +392,9 @@ static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t
         return mp_get_stream(sock)->ioctl(sock, MP_STREAM_CLOSE, 0, errcode);
     }
     if (sock == MP_OBJ_NULL) {
+        if (request == MP_STREAM_POLL) {
+            return MP_STREAM_POLL_NVAL;
+        }
         *errcode = MP_EBADF;
         return MP_STREAM_ERROR;
     }

@@ -278,10 +278,7 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
 
     mp_obj_t key_obj = args[ARG_keyfile].u_obj == mp_const_none ? args[ARG_certfile].u_obj : args[ARG_keyfile].u_obj;
-    size_t cert_len, key_len, pwd_len = 0;
-    bool cert_pem, key_pem;
-    const byte *cert_data = modssl_get_data(args[ARG_certfile].u_obj, true, &cert_len, &cert_pem);
-    const byte *key_data = modssl_get_data(key_obj, true, &key_len, &key_pem);
+    size_t pwd_len = 0;
     const byte *pwd = NULL;
     if (args[ARG_password].u_obj != mp_const_none) {
         if (mp_obj_is_callable(args[ARG_password].u_obj)) {
@@ -298,18 +295,24 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
     mbedtls_pk_init(&self->pkey);
     self->has_cert = false;
 
-    int ret = mbedtls_x509_crt_parse(&self->cert, cert_data, cert_len);
-    if (ret != 0) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("certfile: invalid certificate (%s, mbedTLS error -0x%04x)"),
-            cert_pem ? "PEM" : "DER", (unsigned)-ret);
-    }
-    ret = mbedtls_pk_parse_key(&self->pkey, key_data, key_len, pwd, pwd_len, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    // The key first, then the certificate: so the errors come in the order
+    // upstream MicroPython reports them (a bad key before a missing cert).
+    size_t key_len, cert_len;
+    bool key_pem, cert_pem;
+    const byte *key_data = modssl_get_data(key_obj, true, &key_len, &key_pem);
+    int ret = mbedtls_pk_parse_key(&self->pkey, key_data, key_len, pwd, pwd_len, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
     if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
         mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key is encrypted and the password is missing or wrong"));
     }
     if (ret != 0) {
         mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("keyfile: invalid private key (%s, mbedTLS error -0x%04x)"),
             key_pem ? "PEM" : "DER", (unsigned)-ret);
+    }
+    const byte *cert_data = modssl_get_data(args[ARG_certfile].u_obj, true, &cert_len, &cert_pem);
+    ret = mbedtls_x509_crt_parse(&self->cert, cert_data, cert_len);
+    if (ret != 0) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("certfile: invalid certificate (%s, mbedTLS error -0x%04x)"),
+            cert_pem ? "PEM" : "DER", (unsigned)-ret);
     }
     ret = mbedtls_pk_check_pair(&self->cert.pk, &self->pkey, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
     if (ret != 0) {
@@ -415,13 +418,15 @@ static MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_alpn_protocols_obj, ssl_context
 /******************************************************************************/
 // Wrapping.
 
-static void modssl_check_side(mp_obj_ssl_context_t *self, bool server_side) {
+// The context's protocol decides the role, as in upstream MicroPython (a
+// *_SERVER context wraps server sockets even without server_side=True);
+// asking for a server with a client context is an error.
+static bool modssl_server_side(mp_obj_ssl_context_t *self, bool server_side) {
     bool ctx_server = (self->protocol & MODSSL_PROTOCOL_IS_SERVER) != 0;
-    if (server_side != ctx_server) {
-        mp_raise_ValueError(server_side
-            ? MP_ERROR_TEXT("server_side=True needs a PROTOCOL_TLS_SERVER or PROTOCOL_DTLS_SERVER context")
-            : MP_ERROR_TEXT("a client connection needs a PROTOCOL_TLS_CLIENT or PROTOCOL_DTLS_CLIENT context"));
+    if (server_side && !ctx_server) {
+        mp_raise_ValueError(MP_ERROR_TEXT("server_side=True needs a PROTOCOL_TLS_SERVER or PROTOCOL_DTLS_SERVER context"));
     }
+    return ctx_server;
 }
 
 static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
@@ -436,9 +441,9 @@ static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args,
     mp_obj_t sock = pos_args[1];
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 2, pos_args + 2, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
-    modssl_check_side(self, args[ARG_server_side].u_bool);
+    bool server_side = modssl_server_side(self, args[ARG_server_side].u_bool);
     mp_obj_t conn = modssl_conn_new(self, &modssl_socket_type, sock, MP_OBJ_NULL, MP_OBJ_NULL,
-        args[ARG_server_side].u_bool, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+        server_side, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
     if (args[ARG_do_handshake_on_connect].u_bool) {
         modssl_conn_handshake(MP_OBJ_TO_PTR(conn));
     }
@@ -463,9 +468,9 @@ static mp_obj_t ssl_context_wrap_bio(size_t n_args, const mp_obj_t *pos_args, mp
             mp_raise_TypeError(MP_ERROR_TEXT("wrap_bio: incoming and outgoing must be MemoryBIO objects"));
         }
     }
-    modssl_check_side(self, args[ARG_server_side].u_bool);
+    bool server_side = modssl_server_side(self, args[ARG_server_side].u_bool);
     return modssl_conn_new(self, &modssl_object_type, MP_OBJ_NULL, args[ARG_incoming].u_obj, args[ARG_outgoing].u_obj,
-        args[ARG_server_side].u_bool, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+        server_side, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_bio_obj, 3, ssl_context_wrap_bio);
 

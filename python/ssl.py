@@ -90,8 +90,7 @@ def wrap_socket(
     ctx.check_hostname = cert_reqs != CERT_NONE and not server_side
     ctx.verify_mode = cert_reqs
     if key is not None or cert is not None:
-        if cert is None:
-            raise ValueError("key given without cert")
+        # The key is checked first; a key without a cert is a TypeError.
         ctx.load_cert_chain(cert, key)
     if cadata is not None:
         if isinstance(cadata, str) and "-----BEGIN" not in cadata:
