@@ -118,3 +118,21 @@ except SSL.Error as e:
         "as_cryptography: NotImplementedError",
         "server method connecting: Error",
     ]
+
+
+def test_bad_files_raise_ssl_error(mp, tmp_path):
+    bad = tmp_path / "bad.pem"
+    bad.write_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    out = mp.run("""
+from OpenSSL import SSL
+ctx = SSL.Context(SSL.TLS_METHOD)
+for call in (lambda: ctx.use_certificate_file(BAD), lambda: ctx.use_certificate_file(BAD, SSL.FILETYPE_ASN1),
+             lambda: ctx.use_privatekey_file(BAD.replace("bad.pem", "none.pem")),
+             lambda: ctx.load_verify_locations(None)):
+    try:
+        call()
+        print("accepted")
+    except SSL.Error as e:
+        print(type(e).__name__, len(e.args[0][0]))
+""", BAD=str(bad)).lines
+    assert out == ["Error 3"] * 4

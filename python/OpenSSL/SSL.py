@@ -21,6 +21,7 @@ from OpenSSL.crypto import (  # noqa: F401 -- re-exported as pyOpenSSL does
     X509,
     X509Name,
     der_to_pem,
+    Error as _CryptoError,
     pem_blocks,
 )
 
@@ -359,6 +360,13 @@ def _read_file(path):
 
 def _cert_data(data, filetype, first_only):
     """Certificate data as PEM (so that chains concatenate), checked to parse."""
+    try:
+        return _cert_pem(data, filetype, first_only)
+    except _CryptoError as exc:  # SSL calls raise SSL.Error, as pyOpenSSL's
+        raise Error(*exc.args)
+
+
+def _cert_pem(data, filetype, first_only):
     if filetype == FILETYPE_PEM:
         blocks = pem_blocks(data, b"CERTIFICATE")
         if not blocks:
@@ -547,6 +555,8 @@ class Context:
 
     def load_verify_locations(self, cafile, capath=None):
         self._mutable()
+        if cafile is None and capath is None:
+            raise _ssl_error("cafile or capath must be given")
         found = []
         if cafile is not None:
             found.append(_read_file(cafile))
