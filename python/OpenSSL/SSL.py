@@ -172,44 +172,52 @@ _ERR_FATAL_ALERT = -0x7780
 _ERR_HELLO_VERIFY_REQUIRED = -0x6A80
 
 # Reasons as OpenSSL words them, so code that matches on them keeps working.
-_REASONS = {
-    -0x6E00: "no shared cipher",
-    -0x6E80: "unsupported protocol",
-    -0x7480: "peer did not return a certificate",
-    -0x7580: "no application protocol",
-    -0x7200: "record layer failure",
-    -0x7180: "decryption failed or bad record mac",
-    -0x7300: "decode error",
-    -0x7700: "unexpected message",
-    -0x6800: "DTLS handshake timed out",
-}
+_REASONS = (
+    (-0x6E00, "no shared cipher"),
+    (-0x6E80, "unsupported protocol"),
+    (-0x7480, "peer did not return a certificate"),
+    (-0x7580, "no application protocol"),
+    (-0x7200, "record layer failure"),
+    (-0x7180, "decryption failed or bad record mac"),
+    (-0x7300, "decode error"),
+    (-0x7700, "unexpected message"),
+    (-0x6800, "DTLS handshake timed out"),
+)
 
 # Received fatal alerts, as OpenSSL 4's reason strings (pyOpenSSL 26's wheels).
-_ALERTS = {
-    10: "tls alert unexpected message",
-    20: "tls alert bad record mac",
-    40: "tls alert handshake failure",
-    42: "tls alert bad certificate",
-    43: "tls alert unsupported certificate",
-    44: "tls alert certificate revoked",
-    45: "tls alert certificate expired",
-    46: "tls alert certificate unknown",
-    47: "tls alert illegal parameter",
-    48: "tlsv1 alert unknown ca",
-    49: "tlsv1 alert access denied",
-    50: "tlsv1 alert decode error",
-    51: "tlsv1 alert decrypt error",
-    70: "tlsv1 alert protocol version",
-    71: "tlsv1 alert insufficient security",
-    80: "tlsv1 alert internal error",
-    86: "tlsv1 alert inappropriate fallback",
-    90: "tlsv1 alert user cancelled",
-    109: "tlsv13 alert missing extension",
-    110: "tlsv1 unsupported extension",
-    112: "tlsv1 unrecognized name",
-    116: "tlsv13 alert certificate required",
-    120: "tlsv1 alert no application protocol",
-}
+_ALERTS = (
+    (10, "tls alert unexpected message"),
+    (20, "tls alert bad record mac"),
+    (40, "tls alert handshake failure"),
+    (42, "tls alert bad certificate"),
+    (43, "tls alert unsupported certificate"),
+    (44, "tls alert certificate revoked"),
+    (45, "tls alert certificate expired"),
+    (46, "tls alert certificate unknown"),
+    (47, "tls alert illegal parameter"),
+    (48, "tlsv1 alert unknown ca"),
+    (49, "tlsv1 alert access denied"),
+    (50, "tlsv1 alert decode error"),
+    (51, "tlsv1 alert decrypt error"),
+    (70, "tlsv1 alert protocol version"),
+    (71, "tlsv1 alert insufficient security"),
+    (80, "tlsv1 alert internal error"),
+    (86, "tlsv1 alert inappropriate fallback"),
+    (90, "tlsv1 alert user cancelled"),
+    (109, "tlsv13 alert missing extension"),
+    (110, "tlsv1 unsupported extension"),
+    (112, "tlsv1 unrecognized name"),
+    (116, "tlsv13 alert certificate required"),
+    (120, "tlsv1 alert no application protocol"),
+)
+
+
+def _lookup(pairs, key, default):
+    # Tables are tuples, not dicts: constant tuples stay in the frozen image.
+    for k, v in pairs:
+        if k == key:
+            return v
+    return default
 
 
 def _translate(exc):
@@ -229,12 +237,12 @@ def _translate(exc):
         # The C text ends with "(<alert number>)".
         number = text[text.rfind("(") + 1:-1]
         try:
-            return _ssl_error(_ALERTS.get(int(number), text))
+            return _ssl_error(_lookup(_ALERTS, int(number), text))
         except ValueError:
             return _ssl_error(text)
     if code > 0:  # an errno from the transport
         return SysCallError(code, errno.errorcode.get(code, str(code)))
-    return _ssl_error(_REASONS.get(code, text or repr(exc)))
+    return _ssl_error(_lookup(_REASONS, code, text or repr(exc)))
 
 
 # --- cipher names ----------------------------------------------------------------

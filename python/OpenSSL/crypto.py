@@ -94,31 +94,32 @@ def _oid(raw):
     return ".".join(str(p) for p in parts)
 
 
-# OID -> (short name, long name), for the attributes certificates use.
-_NAMES = {
-    "2.5.4.3": ("CN", "commonName"),
-    "2.5.4.4": ("SN", "surname"),
-    "2.5.4.5": ("serialNumber", "serialNumber"),
-    "2.5.4.6": ("C", "countryName"),
-    "2.5.4.7": ("L", "localityName"),
-    "2.5.4.8": ("ST", "stateOrProvinceName"),
-    "2.5.4.10": ("O", "organizationName"),
-    "2.5.4.11": ("OU", "organizationalUnitName"),
-    "2.5.4.42": ("GN", "givenName"),
-    "1.2.840.113549.1.9.1": ("emailAddress", "emailAddress"),
-    "0.9.2342.19200300.100.1.25": ("DC", "domainComponent"),
-}
+# (OID, short name, long name) of the attributes certificates use; a tuple,
+# not a dict, so that it stays in the frozen image instead of RAM.
+_NAMES = (
+    ("2.5.4.3", "CN", "commonName"),
+    ("2.5.4.4", "SN", "surname"),
+    ("2.5.4.5", "serialNumber", "serialNumber"),
+    ("2.5.4.6", "C", "countryName"),
+    ("2.5.4.7", "L", "localityName"),
+    ("2.5.4.8", "ST", "stateOrProvinceName"),
+    ("2.5.4.10", "O", "organizationName"),
+    ("2.5.4.11", "OU", "organizationalUnitName"),
+    ("2.5.4.42", "GN", "givenName"),
+    ("1.2.840.113549.1.9.1", "emailAddress", "emailAddress"),
+    ("0.9.2342.19200300.100.1.25", "DC", "domainComponent"),
+)
 
-_SIGNATURES = {
-    "1.2.840.10045.4.3.2": b"ecdsa-with-SHA256",
-    "1.2.840.10045.4.3.3": b"ecdsa-with-SHA384",
-    "1.2.840.10045.4.3.4": b"ecdsa-with-SHA512",
-    "1.2.840.113549.1.1.11": b"sha256WithRSAEncryption",
-    "1.2.840.113549.1.1.12": b"sha384WithRSAEncryption",
-    "1.2.840.113549.1.1.13": b"sha512WithRSAEncryption",
-    "1.2.840.113549.1.1.10": b"rsassaPss",
-    "1.3.101.112": b"ED25519",
-}
+_SIGNATURES = (
+    ("1.2.840.10045.4.3.2", b"ecdsa-with-SHA256"),
+    ("1.2.840.10045.4.3.3", b"ecdsa-with-SHA384"),
+    ("1.2.840.10045.4.3.4", b"ecdsa-with-SHA512"),
+    ("1.2.840.113549.1.1.11", b"sha256WithRSAEncryption"),
+    ("1.2.840.113549.1.1.12", b"sha384WithRSAEncryption"),
+    ("1.2.840.113549.1.1.13", b"sha512WithRSAEncryption"),
+    ("1.2.840.113549.1.1.10", b"rsassaPss"),
+    ("1.3.101.112", b"ED25519"),
+)
 
 
 def _string(tag, raw):
@@ -137,12 +138,16 @@ class X509Name:
             for _, s2, e2 in _items(der, s, e):  # AttributeTypeAndValue
                 (_, os_, oe), (vt, vs, ve) = _items(der, s2, e2)[:2]
                 oid = _oid(der[os_:oe])
-                short = _NAMES.get(oid, (oid, oid))[0]
+                short = oid
+                for known, name, _ in _NAMES:
+                    if known == oid:
+                        short = name
+                        break
                 parts.append((short, _string(vt, der[vs:ve])))
         self._parts = parts
 
     def __getattr__(self, name):
-        for short, long in _NAMES.values():
+        for _, short, long in _NAMES:
             if name == short or name == long:
                 for key, value in self._parts:
                     if key == short:
@@ -214,7 +219,10 @@ class X509:
         return self._not_after
 
     def get_signature_algorithm(self):
-        return _SIGNATURES.get(self._sig, self._sig.encode())
+        for oid, name in _SIGNATURES:
+            if oid == self._sig:
+                return name
+        return self._sig.encode()
 
     def digest(self, digest_name):
         """b"AB:CD:..." as pyOpenSSL; the hash must be in the port's hashlib."""
