@@ -133,6 +133,15 @@ static void conn_free_ssl(mp_obj_ssl_conn_t *conn) {
     }
 }
 
+#if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+// Without client_id the server socket is taken to be connected to a single
+// client: any fixed identity lets mbedTLS make and check its cookies.
+static int conn_set_anonymous_client_id(mp_obj_ssl_conn_t *conn) {
+    static const unsigned char anonymous[] = "connected-socket";
+    return mbedtls_ssl_set_client_transport_id(&conn->ssl, anonymous, sizeof(anonymous) - 1);
+}
+#endif
+
 mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, mp_obj_t sock,
     mp_obj_t bio_in, mp_obj_t bio_out, bool server_side, mp_obj_t server_hostname, mp_obj_t client_id) {
     bool is_dtls = (ctx->protocol & MODSSL_PROTOCOL_IS_DTLS) != 0;
@@ -193,10 +202,14 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     if (is_dtls) {
         mbedtls_ssl_set_timer_cb(&conn->ssl, conn, conn_timer_set, conn_timer_get);
         #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
-        if (server_side && client_id != mp_const_none) {
-            mp_buffer_info_t id;
-            mp_get_buffer_raise(client_id, &id, MP_BUFFER_READ);
-            ret = mbedtls_ssl_set_client_transport_id(&conn->ssl, id.buf, id.len);
+        if (server_side) {
+            if (client_id != mp_const_none) {
+                mp_buffer_info_t id;
+                mp_get_buffer_raise(client_id, &id, MP_BUFFER_READ);
+                ret = mbedtls_ssl_set_client_transport_id(&conn->ssl, id.buf, id.len);
+            } else {
+                ret = conn_set_anonymous_client_id(conn);
+            }
             if (ret != 0) {
                 conn_free_ssl(conn);
                 modssl_raise_error(ret);
@@ -228,17 +241,27 @@ static void conn_check_open(mp_obj_ssl_conn_t *conn) {
 // Turn an mbedTLS result into: >= 0 done, WANT_READ / WANT_WRITE (the caller
 // decides how to wait), or a raised exception for anything else.
 static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
-    if (ret >= 0) {
+    conn->handshake_done = mbedtls_ssl_is_handshake_over(&conn->ssl);
+    if (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
         return ret;
     }
-    if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
-        conn->poll_mask = MP_STREAM_POLL_RD;
-        return ret;
+    #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED && !conn->has_client_id) {
+        // A DTLS server wrapped without client_id (MicroPython 1.25 code):
+        // the socket is connected to one client, so do the cookie exchange
+        // here instead of failing the first wrap_socket() -- reset and wait
+        // for the client's ClientHello that carries the cookie.
+        int reset = mbedtls_ssl_session_reset(&conn->ssl);
+        if (reset == 0) {
+            reset = conn_set_anonymous_client_id(conn);
+        }
+        if (reset != 0) {
+            ret = reset;
+        } else {
+            return MBEDTLS_ERR_SSL_WANT_READ;
+        }
     }
-    if (ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
-        conn->poll_mask = MP_STREAM_POLL_WR;
-        return ret;
-    }
+    #endif
     if (ret == MODSSL_ERR_TRANSPORT) {
         // A socket error (timeout, reset): not sticky, mbedTLS state is intact.
         modssl_raise_conn_error(conn, ret);
@@ -253,13 +276,11 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
     modssl_raise_conn_error(conn, ret);
 }
 
+// One handshake step.  Callers of do_handshake() are told which direction
+// to wait for, so no poll direction is remembered.
 static int conn_handshake_step(mp_obj_ssl_conn_t *conn) {
-    int ret = conn_check(conn, mbedtls_ssl_handshake(&conn->ssl));
-    if (ret == 0) {
-        conn->handshake_done = true;
-        conn->poll_mask = 0;
-    }
-    return ret;
+    conn->poll_mask = 0;
+    return conn_check(conn, mbedtls_ssl_handshake(&conn->ssl));
 }
 
 // Complete the handshake, waiting for the socket as needed (the socket face's
@@ -268,9 +289,10 @@ static int conn_handshake_step(mp_obj_ssl_conn_t *conn) {
 void modssl_conn_handshake(mp_obj_ssl_conn_t *conn) {
     conn_check_open(conn);
     while (!conn->handshake_done) {
-        if (conn_handshake_step(conn) < 0) {
+        int ret = conn_handshake_step(conn);
+        if (ret < 0) {
             if (conn_is_bio(conn)) {
-                modssl_raise_want(conn->poll_mask == MP_STREAM_POLL_WR);
+                modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
             }
             mp_event_wait_ms(1);
         }
@@ -283,8 +305,9 @@ static mp_obj_t ssl_conn_do_handshake(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     conn_check_open(conn);
     while (!conn->handshake_done) {
-        if (conn_handshake_step(conn) < 0) {
-            modssl_raise_want(conn->poll_mask == MP_STREAM_POLL_WR);
+        int ret = conn_handshake_step(conn);
+        if (ret < 0) {
+            modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
         }
     }
     return mp_const_none;
@@ -292,6 +315,9 @@ static mp_obj_t ssl_conn_do_handshake(mp_obj_t self_in) {
 static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_do_handshake_obj, ssl_conn_do_handshake);
 
 // One mbedtls_ssl_read: > 0 bytes, 0 on close_notify, or WANT_*.
+// poll_mask: while the handshake runs, a read may have to wait until the
+// socket is writable; poll() then checks that direction (and a write that
+// must wait for input likewise).
 static int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
     conn_check_open(conn);
     if (size == 0) {
@@ -305,7 +331,7 @@ static int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
         }
         #endif
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-            conn->handshake_done = true;
+            conn->poll_mask = 0;
             return 0;
         }
         if (ret == 0) {
@@ -313,13 +339,8 @@ static int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
             ret = MBEDTLS_ERR_SSL_CONN_EOF;
         }
         ret = conn_check(conn, ret);
-        if (ret > 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
-            if (ret > 0) {
-                conn->handshake_done = true;
-                conn->poll_mask = 0;
-            }
-            return ret;
-        }
+        conn->poll_mask = ret == MBEDTLS_ERR_SSL_WANT_WRITE ? MP_STREAM_POLL_WR : 0;
+        return ret;
     }
 }
 
@@ -334,10 +355,7 @@ static int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
         }
     }
     int ret = conn_check(conn, mbedtls_ssl_write(&conn->ssl, buf, size));
-    if (ret >= 0) {
-        conn->handshake_done = true;
-        conn->poll_mask = 0;
-    }
+    conn->poll_mask = ret == MBEDTLS_ERR_SSL_WANT_READ ? MP_STREAM_POLL_RD : 0;
     return ret;
 }
 
@@ -408,8 +426,9 @@ static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t
         return mp_get_stream(sock)->ioctl(sock, request, arg, errcode);
     }
     if (conn->last_error != 0) {
-        // Report ready so that the next read/write raises the error.
-        return arg & (MP_STREAM_POLL_RD | MP_STREAM_POLL_WR);
+        // As upstream: NVAL wakes pollers (asyncio included); their next
+        // read or write raises the stored error.
+        return MP_STREAM_POLL_NVAL;
     }
     mp_uint_t ret = 0;
     uintptr_t asked = arg & (MP_STREAM_POLL_RD | MP_STREAM_POLL_WR);

@@ -168,12 +168,6 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
     if (err == MODSSL_ERR_TRANSPORT) {
         mp_raise_OSError(conn->transport_errno);
     }
-    if (err == MBEDTLS_ERR_SSL_BAD_INPUT_DATA && conn->server_side && !conn->has_client_id
-        && (conn->context->protocol & MODSSL_PROTOCOL_IS_DTLS)) {
-        // mbedTLS cannot make a HelloVerify cookie without the client's identity.
-        mp_raise_msg(&mp_type_OSError, MP_ERROR_TEXT("a DTLS server needs wrap_socket(..., client_id=bytes) "
-            "identifying the client, e.g. repr(address).encode()"));
-    }
     if (conn->server_side && !conn->context->has_cert && !conn->handshake_done) {
         // Not refused at wrap time, as upstream MicroPython lets a server
         // socket be wrapped first; the handshake is where it fails.
