@@ -2,7 +2,7 @@
 # calls (the want-read loop on recv), an unclean end of input, bio misuse.
 # Globals: SERVER_CHAIN, SERVER_KEY.
 from OpenSSL import SSL
-from bio_pump import attempt, handshake, pair, relay
+from bio_pump import attempt, handshake, pair
 
 server_ctx = SSL.Context(SSL.TLS_METHOD)
 server_ctx.use_certificate_file(SERVER_CHAIN)

@@ -2,7 +2,7 @@
 # callback that rejects, and a server that requires a client certificate.
 # Globals: CA, OTHER_CA, SERVER_CHAIN, SERVER_KEY, CLIENT_CERT, CLIENT_KEY.
 from OpenSSL import SSL
-from bio_pump import attempt, handshake, name_of, pair, relay
+from bio_pump import attempt, handshake, name_of, pair
 
 
 def server_context(verify=SSL.VERIFY_NONE):

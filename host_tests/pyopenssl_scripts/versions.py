@@ -2,7 +2,7 @@
 # ways pyOpenSSL offers, OpenSSL cipher names, and a version mismatch.
 # Globals: SERVER_CHAIN, SERVER_KEY, SERVER_RSA, SERVER_RSA_KEY.
 from OpenSSL import SSL
-from bio_pump import attempt, handshake, pair
+from bio_pump import attempt, handshake, pair, relay
 
 
 def server_context(method=SSL.TLS_METHOD, rsa=False):
@@ -19,8 +19,6 @@ def show(label, client_ctx, server_ctx):
         print(label, outcome)
         return
     client.sendall(b"ping")
-    from bio_pump import relay
-
     relay(client, server)
     print(label, client.get_protocol_version_name(), server.get_protocol_version_name(),
           hex(client.get_protocol_version()), client.get_cipher_name(), client.get_cipher_bits(),
@@ -74,7 +72,7 @@ print("no state:", attempt(conn.do_handshake))
 print("used context:", end=" ")
 try:
     conn.get_context().set_cipher_list(b"AES128-SHA")
-except ValueError as exc:
+except ValueError:
     print("ValueError")
 print("session cache:", ctx.set_session_cache_mode(SSL.SESS_CACHE_OFF) == SSL.SESS_CACHE_SERVER,
       ctx.get_session_cache_mode() == SSL.SESS_CACHE_OFF)

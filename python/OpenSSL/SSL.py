@@ -951,7 +951,8 @@ class Connection:
         if isinstance(chosen, _NoOverlappingProtocols):
             return None  # no ALPN extension in the reply: the handshake goes on
         if not isinstance(chosen, bytes):
-            raise TypeError("ALPN callback must return a bytestring or the special NO_OVERLAPPING_PROTOCOLS sentinel value.")
+            raise TypeError("ALPN callback must return a bytestring or the special "
+                            "NO_OVERLAPPING_PROTOCOLS sentinel value.")
         if chosen not in self._peer_alpn:
             # b"" (or anything not offered): offer mbedTLS a protocol the
             # client did not ask for, so it ends the handshake with the

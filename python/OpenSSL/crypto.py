@@ -256,7 +256,7 @@ class PKey:
         raise NotImplementedError("the cryptography package does not exist on MicroPython")
 
 
-def load_certificate(type, buffer):  # noqa: A002 -- pyOpenSSL's parameter name
+def load_certificate(type, buffer):  # `type` shadows the builtin: pyOpenSSL's name
     if isinstance(buffer, str):
         buffer = buffer.encode()
     if type == FILETYPE_PEM:
@@ -269,7 +269,7 @@ def load_certificate(type, buffer):  # noqa: A002 -- pyOpenSSL's parameter name
     raise ValueError("type argument must be FILETYPE_PEM or FILETYPE_ASN1")
 
 
-def dump_certificate(type, cert):  # noqa: A002
+def dump_certificate(type, cert):
     if type == FILETYPE_PEM:
         return der_to_pem(cert._der)
     if type == FILETYPE_ASN1:
@@ -277,7 +277,7 @@ def dump_certificate(type, cert):  # noqa: A002
     raise ValueError("type argument must be FILETYPE_PEM or FILETYPE_ASN1")
 
 
-def load_privatekey(type, buffer, passphrase=None):  # noqa: A002
+def load_privatekey(type, buffer, passphrase=None):
     if isinstance(buffer, str):
         buffer = buffer.encode()
     if type == FILETYPE_PEM and b"-----BEGIN " not in buffer:
