@@ -14,9 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
-
 from modssl_harness import sources  # noqa: E402  (conftest puts tools/ on sys.path)
 from modssl_harness.benchmarks import ceiling  # noqa: E402
 

@@ -24,10 +24,10 @@ VERSIONS = {"TLS 1.2": 0x0303, "TLS 1.3": 0x0304}
 class Counts:
     """Iterations; `quick` is for the smoke test (numbers are meaningless)."""
 
-    handshakes: int = 30
-    warmup: int = 2
+    handshakes: int = 60
+    warmup: int = 3
     bulk_size: int = 8 * 1024 * 1024
-    bulk_runs: int = 5
+    bulk_runs: int = 7
     ceiling_seconds: float = 0.3
 
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import platform
 import re
 import shutil
@@ -11,9 +12,20 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .. import certs, paths
+from .. import certs
 from ..progress import step
-from . import bulk, callgrind, ceiling, dtls, firmwares, handshake, limits, memory, report, sizes
+from . import (
+    bulk,
+    callgrind,
+    ceiling,
+    dtls,
+    firmwares,
+    handshake,
+    limits,
+    memory,
+    report,
+    sizes,
+)
 from .context import Bench, Counts
 from .report import Section
 
@@ -45,7 +57,8 @@ def machine(ours: Path, stock: Path) -> str:
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join([
         f"- machine: {cpu}, {cores} cores, {platform.system()} {platform.release()} {platform.machine()}",
-        f"- date: {when}",
+        f"- date: {when}; load average at the start {os.getloadavg()[0]:.2f} on a shared machine "
+        "(timings move with it; the callgrind instruction counts do not)",
         f"- modssl firmware: {mp_version(ours)}",
         f"- stock firmware: {mp_version(stock)}",
         f"- CPython {platform.python_version()}, {ssl.OPENSSL_VERSION}",
@@ -53,7 +66,8 @@ def machine(ours: Path, stock: Path) -> str:
     ])
 
 
-def run(counts: Counts, out_dir: Path, skip: set[str], quick: bool = False) -> tuple[list[Section], str]:
+def run(counts: Counts, out_dir: Path, skip: set[str], quick: bool = False,
+        rp2_size: Path | None = None) -> tuple[list[Section], str]:
     ours, stock = firmwares.ours(), firmwares.stock()
     with tempfile.TemporaryDirectory(prefix="modssl-bench-") as tmp:
         work = Path(tmp)
@@ -91,12 +105,12 @@ def run(counts: Counts, out_dir: Path, skip: set[str], quick: bool = False) -> t
         sections = [hs, lim, bk, hp]
         if "variants" not in skip:
             mv = memory.variants_section()
-            memory.variants(b, mv)
+            memory.variants(b, mv, hp.rows)
             sections.append(mv)
 
         sz = sizes.section()
         none = None if "size-baseline" in skip else firmwares.no_tls()
-        sizes.run(sz, ours, stock, none)
+        sizes.run(sz, ours, stock, none, rp2_size)
         sections.append(sz)
 
         if "callgrind" not in skip:

@@ -13,9 +13,9 @@ from .stats import Cell, Missing, Single
 
 def section() -> Section:
     return Section("Firmware size", "bytes", ["ours", "stock", "none"], ratios=[("ours", "stock")],
-                   text="unix: `size` of the stripped x86-64 executables; `none` is stock upstream built with "
-                        "MICROPY_PY_SSL=0 (no TLS module; mbedTLS still links for hashlib/cryptolib only where "
-                        "upstream needs it).  rp2: firmware/build/rp2-*/size.json when an rp2 build made one.")
+                   text="unix: text of the x86-64 executables (`size`); `none` is stock upstream built with "
+                        "MICROPY_PY_SSL=0 (no TLS module).  rp2: the size.json an rp2 build wrote "
+                        "(firmware/build/rp2-*/, or `bench --rp2-size FILE`).")
 
 
 def text_size(exe: Path | None) -> Cell:
@@ -25,33 +25,33 @@ def text_size(exe: Path | None) -> Cell:
     return Single(int(out[1].split()[0]), "B")
 
 
-def rp2_sizes() -> dict[str, Cell]:
-    found: dict[str, Cell] = {}
-    roots = {paths.build_root(), paths.REPO / "firmware" / "build"}
-    for root in roots:
-        for f in sorted(root.glob("rp2-*/size.json")):
-            try:
-                data = json.loads(f.read_text())
-            except ValueError:
-                continue
-            flash = data.get("flash") or data.get("text")
-            if isinstance(flash, (int, float)):
-                found[f.parent.name] = Single(flash, "B")
-    return found
+def rp2_report(extra: Path | None = None) -> tuple[dict, Path] | None:
+    """The size.json an rp2 build wrote (rp2build.size_report), if any."""
+    candidates = [extra] if extra else []
+    for root in (paths.build_root(), paths.REPO / "firmware" / "build"):
+        candidates += sorted(root.glob("rp2-*/size.json"))
+    for f in candidates:
+        try:
+            data = json.loads(f.read_text())
+        except (OSError, ValueError):
+            continue
+        if "modssl" in data and "baseline" in data:
+            return data, f
+    return None
 
 
-def run(sec: Section, ours: Path, stock: Path, none: Path | None) -> None:
+def run(sec: Section, ours: Path, stock: Path, none: Path | None, rp2_json: Path | None = None) -> None:
     cells = {"ours": text_size(ours), "stock": text_size(stock), "none": text_size(none)}
     sec.add("unix text (whole firmware)", **cells)
     if isinstance(cells["none"], Single):
         added = {k: Single(v.value - cells["none"].value, "B") if isinstance(v, Single) else v
                  for k, v in cells.items() if k != "none"}
         sec.add("unix text added by the TLS module", **added, none=Single(0, "B"))
-    rp2 = rp2_sizes()
-    if not rp2:
+    found = rp2_report(rp2_json)
+    if found is None:
         sec.add("rp2 flash", ours=Missing("not built"), stock=Missing("not built"), none=Missing("not built"))
-    else:
-        ours_rp2 = next((v for k, v in rp2.items() if "stock" not in k), Missing("not built"))
-        stock_rp2 = next((v for k, v in rp2.items() if "stock" in k), Missing("not built"))
-        sec.add("rp2 flash", ours=ours_rp2, stock=stock_rp2, none=Missing("not built"),
-                note=", ".join(sorted(rp2)))
+        return
+    data, where = found
+    sec.add(f"rp2 flash ({data.get('board', '?')})", ours=Single(data["modssl"]["flash"], "B"),
+            stock=Single(data["baseline"]["flash"], "B"), none=Missing("not built"),
+            note=f"from {where.name} of an rp2 build; stock = {data['baseline'].get('what', 'upstream tls')}")

@@ -19,9 +19,11 @@ from ..benchmarks.context import Counts
 
 def register(sub) -> None:
     p = sub.add_parser("bench", help="measure handshake, throughput, RAM and size against stock and CPython")
-    p.add_argument("--quick", action="store_true", help="tiny iteration counts (checks the bench runs; figures are noise)")
+    p.add_argument("--quick", action="store_true",
+                   help="tiny iteration counts (checks the bench runs; figures are noise)")
     p.add_argument("--out", type=Path, default=paths.REPO / "bench" / "results", help="where the table and chart go")
     p.add_argument("--skip", default="", help=f"comma-separated parts to leave out: {', '.join(runner.OPTIONAL)}")
+    p.add_argument("--rp2-size", type=Path, default=None, help="size.json of an rp2 build made elsewhere")
     p.add_argument("--snapshot", action="store_true", help="also copy the results to docs/bench/")
     p.set_defaults(func=run)
 
@@ -30,9 +32,10 @@ def run(args) -> int:
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     unknown = skip - set(runner.OPTIONAL)
     if unknown:
-        raise SystemExit(f"bench: unknown --skip {', '.join(sorted(unknown))}; choose from {', '.join(runner.OPTIONAL)}")
+        choices = ", ".join(runner.OPTIONAL)
+        raise SystemExit(f"bench: unknown --skip {', '.join(sorted(unknown))}; choose from {choices}")
     counts = Counts.quick() if args.quick else Counts()
-    _, md = runner.run(counts, args.out, skip, quick=args.quick)
+    _, md = runner.run(counts, args.out, skip, quick=args.quick, rp2_size=args.rp2_size)
     print(md)
     if args.snapshot:
         docs = paths.REPO / "docs" / "bench"
