@@ -24,11 +24,11 @@ VERSIONS = {"TLS 1.2": 0x0303, "TLS 1.3": 0x0304}
 class Counts:
     """Iterations; `quick` is for the smoke test (numbers are meaningless)."""
 
-    handshakes: int = 60
+    handshakes: int = 100
     warmup: int = 3
     bulk_size: int = 8 * 1024 * 1024
-    bulk_runs: int = 7
-    ceiling_seconds: float = 0.3
+    bulk_runs: int = 9
+    ceiling_seconds: float = 0.5
 
     @classmethod
     def quick(cls) -> "Counts":

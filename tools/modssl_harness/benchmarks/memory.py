@@ -34,8 +34,11 @@ def heap_section() -> Section:
         "Heap per open client connection", "bytes", ["ours", "ours-libc", "stock"],
         ratios=[("ours-libc", "stock")],
         text="`modssl`: gc.mem_alloc() after a collection, sampled between handshake flights and in the "
-             "verify callback (the context's own cost is separate).  `modssl-libc` and `stock`: valgrind "
-             "massif on libc-malloc builds (same method for both).",
+             "verify callback (the context's own cost is separate; Python objects of the connection -- "
+             "SSLObject, MemoryBIOs, socket -- are included).  Temporaries inside one step (ECDHE, "
+             "signature checks) fall between samples: the massif columns show the true peak.  "
+             "`modssl-libc` and `stock`: valgrind massif on libc-malloc builds, mbedTLS's bytes only "
+             "(same method for both).",
     )
 
 
