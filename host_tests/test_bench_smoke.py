@@ -28,7 +28,7 @@ def table(tmp_path_factory, firmware, stock_firmware) -> str:
     out = tmp_path_factory.mktemp("bench")
     env = dict(os.environ, PYTHONPATH=str(REPO / "tools"))
     proc = subprocess.run(
-        [sys.executable, "-m", "modssl_harness", "bench", "--quick", "--skip", SKIP, "--out", str(out)],
+        [sys.executable, "-m", "modssl_harness", "bench", "--quick", "--no-build", "--skip", SKIP, "--out", str(out)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=180,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

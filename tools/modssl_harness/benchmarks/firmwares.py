@@ -32,13 +32,22 @@ MEMORY_VARIANTS = (
 )
 
 
-def ours() -> Path:
+def ours(rebuild: bool = True) -> Path:
+    return _flavour("modssl", rebuild)
+
+
+def stock(rebuild: bool = True) -> Path:
+    return _flavour("stock", rebuild)
+
+
+def _flavour(flavour: str, rebuild: bool) -> Path:
     # make is incremental: a no-op when up to date, a rebuild after a change.
-    return build.build_unix("modssl")
-
-
-def stock() -> Path:
-    return build.build_unix("stock")
+    # Without rebuild (the smoke test), the binary other tests may be running
+    # is left alone.
+    exe = paths.firmware_path("unix", flavour)
+    if rebuild or not exe.exists():
+        return build.build_unix(flavour)
+    return exe
 
 
 def _common_args(out: Path) -> list[str]:

@@ -67,8 +67,8 @@ def machine(ours: Path, stock: Path) -> str:
 
 
 def run(counts: Counts, out_dir: Path, skip: set[str], quick: bool = False,
-        rp2_size: Path | None = None) -> tuple[list[Section], str]:
-    ours, stock = firmwares.ours(), firmwares.stock()
+        rp2_size: Path | None = None, rebuild: bool = True) -> tuple[list[Section], str]:
+    ours, stock = firmwares.ours(rebuild), firmwares.stock(rebuild)
     with tempfile.TemporaryDirectory(prefix="modssl-bench-") as tmp:
         work = Path(tmp)
         step("bench: making certificates")

@@ -24,6 +24,7 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, default=paths.REPO / "bench" / "results", help="where the table and chart go")
     p.add_argument("--skip", default="", help=f"comma-separated parts to leave out: {', '.join(runner.OPTIONAL)}")
     p.add_argument("--rp2-size", type=Path, default=None, help="size.json of an rp2 build made elsewhere")
+    p.add_argument("--no-build", action="store_true", help="use the modssl and stock firmware already built")
     p.add_argument("--snapshot", action="store_true", help="also copy the results to docs/bench/")
     p.set_defaults(func=run)
 
@@ -35,7 +36,8 @@ def run(args) -> int:
         choices = ", ".join(runner.OPTIONAL)
         raise SystemExit(f"bench: unknown --skip {', '.join(sorted(unknown))}; choose from {choices}")
     counts = Counts.quick() if args.quick else Counts()
-    _, md = runner.run(counts, args.out, skip, quick=args.quick, rp2_size=args.rp2_size)
+    _, md = runner.run(counts, args.out, skip, quick=args.quick, rp2_size=args.rp2_size,
+                       rebuild=not args.no_build)
     print(md)
     if args.snapshot:
         docs = paths.REPO / "docs" / "bench"
