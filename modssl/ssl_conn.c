@@ -261,6 +261,12 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
             return MBEDTLS_ERR_SSL_WANT_READ;
         }
     }
+    if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED && conn->transport == MODSSL_TRANSPORT_STREAM) {
+        // This wrapper is finished: the caller wraps the same UDP socket
+        // again for the ClientHello that carries the cookie, so dropping
+        // this one (or the GC finalising it) must not close that socket.
+        conn->sock = MP_OBJ_NULL;
+    }
     #endif
     if (ret == MODSSL_ERR_TRANSPORT) {
         // A socket error (timeout, reset): not sticky, mbedTLS state is intact.
@@ -288,6 +294,27 @@ static int conn_handshake_step(mp_obj_ssl_conn_t *conn) {
 // is non-blocking).
 void modssl_conn_handshake(mp_obj_ssl_conn_t *conn) {
     conn_check_open(conn);
+    if (conn_is_dtls(conn)) {
+        // A DTLS server wraps the same UDP socket again after "Hello Verify
+        // Required" (and any DTLS caller still owns its socket after a
+        // failed wrap_socket, as upstream): the wrapper the caller never got
+        // must not close that socket when the GC finalises it.
+        nlr_buf_t nlr;
+        if (nlr_push(&nlr) == 0) {
+            while (!conn->handshake_done) {
+                if (conn_handshake_step(conn) < 0) {
+                    mp_event_wait_ms(1);
+                }
+            }
+            nlr_pop();
+        } else {
+            conn->sock = MP_OBJ_NULL;
+            conn->closed = true;
+            conn_free_ssl(conn);
+            nlr_jump(nlr.ret_val);
+        }
+        return;
+    }
     while (!conn->handshake_done) {
         int ret = conn_handshake_step(conn);
         if (ret < 0) {

@@ -570,6 +570,11 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             dest[0] = MP_OBJ_NEW_SMALL_INT(self->maximum_version);
         } else if (attr == MP_QSTR_verify_callback) {
             dest[0] = self->verify_callback;
+        #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+        } else if (attr == MP_QSTR_dtls_cookie_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
+            // mbedTLS has a setter but no getter for the cookie lifetime.
+            dest[0] = mp_obj_new_int_from_uint(self->cookie.MBEDTLS_PRIVATE(timeout));
+        #endif
         } else {
             dest[1] = MP_OBJ_SENTINEL;
         }
@@ -605,6 +610,16 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             mp_raise_TypeError(MP_ERROR_TEXT("verify_callback must be callable or None"));
         }
         self->verify_callback = value;
+    #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    } else if (attr == MP_QSTR_dtls_cookie_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
+        // Seconds a HelloVerify cookie stays valid (0: forever).  Cookies are
+        // stateless, so this changes the check of every cookie, old or new.
+        mp_int_t seconds = mp_obj_get_int(value);
+        if (seconds < 0) {
+            mp_raise_ValueError(MP_ERROR_TEXT("dtls_cookie_timeout must be >= 0 seconds"));
+        }
+        mbedtls_ssl_cookie_set_timeout(&self->cookie, (unsigned long)seconds);
+    #endif
     } else {
         return; // unknown attribute: leave dest[0] set, AttributeError follows
     }
