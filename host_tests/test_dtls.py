@@ -60,7 +60,19 @@ while True:
     _, client_addr = sock.recvfrom(1, MSG_PEEK)
     sock.connect(client_addr)  # Connect back to the client
     try:
-        tls = ctx.wrap_socket(sock, server_side=True, client_id=repr(client_addr).encode())
+        if MTU:
+            # set_mtu() before the handshake: wrap without it, then drive it.
+            tls = ctx.wrap_socket(sock, server_side=True, client_id=repr(client_addr).encode(),
+                                  do_handshake_on_connect=False)
+            tls.set_mtu(MTU)
+            while True:
+                try:
+                    tls.do_handshake()
+                    break
+                except ssl.SSLWantReadError:
+                    pass  # a retransmission timer fired
+        else:
+            tls = ctx.wrap_socket(sock, server_side=True, client_id=repr(client_addr).encode())
         break
     except OSError as e:
         if e.args[0] != -0x6A80:
@@ -104,7 +116,7 @@ print("DONE")
 
 
 def server_script(mp, pki, cert: str, client_ca: str | None = None, one_message: bool = False,
-                  lossy: bool = False) -> tuple[int, object]:
+                  lossy: bool = False, mtu: int = 0) -> tuple[int, object]:
     port = dtlspeers.free_udp_port()
     bg = mp.start(
         SERVER,
@@ -114,6 +126,7 @@ def server_script(mp, pki, cert: str, client_ca: str | None = None, one_message:
         CLIENT_CA=client_ca,
         ONE_MESSAGE=one_message,
         LOSSY=lossy,
+        MTU=mtu,
     )
     assert bg.first_line == f"LISTENING {port}"
     return port, bg
@@ -253,3 +266,326 @@ def _cn(issued) -> str:
     from cryptography.x509.oid import NameOID
 
     return issued.cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+
+
+
+# --- HelloVerify cookies: state in the SSLContext ---------------------------
+
+# Client and server over memory BIOs in one script: the server answers a
+# ClientHello with a HelloVerifyRequest (an OSError on its side) or, for a
+# good cookie, with its next flight.
+COOKIES = """
+import gc, ssl, time
+sctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_SERVER)
+sctx.load_cert_chain(CERT, KEY)
+cctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_CLIENT)
+cctx.verify_mode = ssl.CERT_NONE
+
+
+def step(conn):
+    try:
+        conn.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+
+
+def server_answer(datagram, client_id):
+    si, so = ssl.MemoryBIO(), ssl.MemoryBIO()
+    s = sctx.wrap_bio(si, so, server_side=True, client_id=client_id)
+    si.write(datagram)
+    try:
+        s.do_handshake()
+    except ssl.SSLWantReadError:
+        return "next flight", so.read()
+    except OSError as e:
+        return e.args[1], so.read()
+    return "done", so.read()
+
+
+def hello_with_cookie(client_id):
+    ci, co = ssl.MemoryBIO(), ssl.MemoryBIO()
+    c = cctx.wrap_bio(ci, co)
+    step(c)
+    fate, hvr = server_answer(co.read(), client_id)
+    ci.write(hvr)
+    step(c)
+    return fate, co.read()
+
+
+print("DEFAULT", sctx.dtls_cookie_timeout)
+fate, hello2 = hello_with_cookie(b"alice")
+print("FIRST", fate)
+print("COOKIE", server_answer(hello2, b"alice")[0])
+print("OTHER CLIENT", server_answer(hello2, b"mallory")[0])
+
+# Constant memory: the server keeps nothing per client between datagrams.
+ci, co = ssl.MemoryBIO(), ssl.MemoryBIO()
+step(cctx.wrap_bio(ci, co))
+hello = co.read()
+for i in range(20):
+    server_answer(hello, b"warm-up %d" % i)
+gc.collect()
+before = gc.mem_alloc()
+answers = set()
+for i in range(N):
+    answers.add(server_answer(hello, b"client %d" % i)[0])
+gc.collect()
+print("ANSWERS", sorted(answers))
+print("GROWTH", gc.mem_alloc() - before)
+
+# Expiry, with a short lifetime so that the test need not wait a minute.
+sctx.dtls_cookie_timeout = 1
+print("TIMEOUT", sctx.dtls_cookie_timeout)
+fate, hello2 = hello_with_cookie(b"bob")
+print("FRESH", server_answer(hello2, b"bob")[0])
+time.sleep(2.5)
+print("EXPIRED", server_answer(hello2, b"bob")[0])
+try:
+    sctx.dtls_cookie_timeout = -1
+except ValueError as e:
+    print("NEGATIVE", e)
+try:
+    cctx.dtls_cookie_timeout = 5
+except AttributeError:
+    print("CLIENT CONTEXT has no cookies")
+"""
+
+
+def test_cookies_live_in_the_context(mp, pki):
+    out = mp.run(COOKIES, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem), N=300).lines
+    assert out[:4] == ["DEFAULT 60", f"FIRST {HVR_TEXT}", "COOKIE next flight", f"OTHER CLIENT {HVR_TEXT}"]
+    assert out[4] == f"ANSWERS ['{HVR_TEXT}']"
+    growth = int(out[5].split()[1])
+    # 300 clients: a connection's state alone is tens of kilobytes.
+    assert growth < 1024, out[5]
+    assert out[6:] == [
+        "TIMEOUT 1",
+        "FRESH next flight",
+        f"EXPIRED {HVR_TEXT}",
+        "NEGATIVE dtls_cookie_timeout must be >= 0 seconds",
+        "CLIENT CONTEXT has no cookies",
+    ]
+
+
+# --- timers an application or event loop drives ------------------------------
+
+TIMERS_BIO = """
+import ssl, time
+sctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_SERVER)
+sctx.load_cert_chain(CERT, KEY)
+cctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_CLIENT)
+cctx.load_verify_locations(cafile=CA)
+ci, co, si, so = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+c = cctx.wrap_bio(ci, co, server_hostname="localhost")
+s = sctx.wrap_bio(si, so, server_side=True)
+
+
+def step(conn):
+    try:
+        conn.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+
+
+print("BEFORE", c.dtls_get_timeout(), c.dtls_handle_timeout())
+step(c)
+lost = co.read()  # the link loses the ClientHello
+left = c.dtls_get_timeout()
+print("ARMED", 0 < left <= 1.0)
+print("EARLY", c.dtls_handle_timeout(), co.pending)
+time.sleep(left + 0.05)
+print("EXPIRED", c.dtls_get_timeout())
+print("HANDLED", c.dtls_handle_timeout(), co.pending == len(lost))
+print("BACKOFF", 1.0 < c.dtls_get_timeout() <= 2.0)
+for _ in range(20):
+    si.write(co.read())
+    step(s)
+    ci.write(so.read())
+    step(c)
+    if c.version() and s.version():
+        break
+print("VERSIONS", c.version(), s.version(), c.dtls_get_timeout())
+c.write(b"ping")
+si.write(co.read())
+print("DATA", s.read())
+"""
+
+
+def test_timers_on_the_memory_bio_face(mp, pki):
+    out = mp.run(TIMERS_BIO, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
+                 CA=str(pki["ca"].cert_pem)).lines
+    assert out == [
+        "BEFORE None False",
+        "ARMED True",
+        "EARLY False 0",
+        "EXPIRED 0.0",
+        "HANDLED True True",
+        "BACKOFF True",
+        "VERSIONS DTLSv1.2 DTLSv1.2 None",
+        "DATA b'ping'",
+    ]
+
+
+# A client on a non-blocking socket: the handshake is driven by do_handshake(),
+# poll() with dtls_get_timeout() as its timeout and dtls_handle_timeout().
+TIMERS_SOCKET = """
+import select, socket, ssl, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+if RAW_NONBLOCKING:
+    s.setblocking(False)
+t = ctx.wrap_socket(s, server_hostname="localhost", do_handshake_on_connect=False)
+if not RAW_NONBLOCKING:
+    t.setblocking(False)
+print("BEFORE", t.dtls_get_timeout())
+p = select.poll()
+p.register(t, select.POLLIN)
+armed = None
+resent = 0
+for _ in range(100):
+    try:
+        t.do_handshake()
+        break
+    except ssl.SSLWantReadError:
+        pass
+    left = t.dtls_get_timeout()
+    if armed is None:
+        armed = (0 < left <= 1.0, t.dtls_handle_timeout())
+    if not p.poll(int(left * 1000) + 1):
+        for _ in range(100):  # the tick may lag the poll by a millisecond
+            if t.dtls_handle_timeout():
+                resent += 1
+                break
+            time.sleep_ms(1)
+print("ARMED", armed)
+print("RESENT", resent > 0)
+print("VERSION", t.version(), t.dtls_get_timeout())
+t.write(b"ping")
+p.poll(10000)
+print("REPLY", t.recv(100))
+t.close()
+"""
+
+
+@pytest.mark.parametrize("raw_nonblocking", [False, True], ids=["setblocking-on-wrapper", "socket-nonblocking-before-wrap"])
+def test_timers_on_a_nonblocking_socket(mp, pki, raw_nonblocking):
+    first_client_datagram = lambda direction, index, data: direction == C2S and index == 0  # noqa: E731
+    with PyOpenSSLDtlsServer(pki["server_ec"]) as peer, \
+            LossyRelay(("127.0.0.1", peer.port), drop=first_client_datagram) as relay:
+        out = mp.run(TIMERS_SOCKET, PORT=relay.address[1], CA=str(pki["ca"].cert_pem),
+                     RAW_NONBLOCKING=raw_nonblocking).lines
+        result = peer.wait(timeout=10)
+    assert out == ["BEFORE None", "ARMED (True, False)", "RESENT True", "VERSION DTLSv1.2 None", "REPLY b'PING'"]
+    assert relay.fates(C2S)[0] == "dropped"
+    assert result.error is None and result.received == [b"ping"]
+
+
+# --- a lossy link --------------------------------------------------------------
+
+# Handshake on a blocking socket (mbedTLS resends lost flights on its timer),
+# then request/response with application-level retry: DTLS does not resend
+# data.  Non-blocking for the data so that a discarded datagram (a replayed
+# duplicate) never blocks a read.
+LOSSY_CLIENT = """
+import select, socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+t = ctx.wrap_socket(s, server_hostname="localhost")
+print("VERSION", t.version())
+t.setblocking(False)
+p = select.poll()
+p.register(t, select.POLLIN)
+answered = 0
+for n in range(COUNT):
+    request = b"request %d" % n
+    for attempt in range(50):
+        t.write(request)
+        got = False
+        while not got and p.poll(300):
+            got = t.recv(2000) == b"ACK " + request  # None: DTLS dropped it
+        if got:
+            answered += 1
+            break
+print("ANSWERED", answered, "OF", COUNT)
+for _ in range(3):
+    t.write(b"bye")
+t.close()
+"""
+
+
+def test_handshake_and_data_survive_a_lossy_link(mp, pki):
+    port, bg = server_script(mp, pki, "server_ec", lossy=True)
+    with LossyRelay(("127.0.0.1", port), seed=6347, loss=0.2, duplicate=0.1, reorder=0.1) as relay:
+        out = mp.run(LOSSY_CLIENT, timeout=180, PORT=relay.address[1], CA=str(pki["ca"].cert_pem), COUNT=30).lines
+        lines = rest_of(bg, timeout=60)
+    assert out == ["VERSION DTLSv1.2", "ANSWERED 30 OF 30"]
+    assert lines[0].startswith("ATTEMPTS ") and lines[0].endswith(HVR_TEXT)
+    assert lines[1:3] == ["VERSION DTLSv1.2", "PEER None"]
+    served = int(lines[3].split()[1])
+    assert served >= 30 and lines[4] == "DONE"
+    # The link really was lossy both ways, with duplicates and reordering.
+    for direction in (C2S, S2C):
+        fates = relay.fates(direction)
+        assert {"dropped", "duplicated", "reordered"} <= set(fates), (direction, fates)
+
+
+# --- MTU ---------------------------------------------------------------------
+
+MTU_CLIENT = """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+t = ctx.wrap_socket(s, server_hostname="localhost", do_handshake_on_connect=False)
+t.set_mtu(MTU)
+while True:
+    try:
+        t.do_handshake()
+        break
+    except ssl.SSLWantReadError:
+        pass  # a retransmission timer fired
+print("VERSION", t.version())
+try:
+    t.write(b"x" * 1000)
+except ValueError as e:
+    print("TOO BIG", e)
+    limit = int(str(e).split("the ")[1].split("-byte")[0])
+t.write(b"y" * limit)
+print("ECHO", t.recv(2000) == b"Y" * limit)
+t.close()
+for bad in (10, 100000):
+    try:
+        t2 = ctx.wrap_socket(socket.socket(socket.AF_INET, socket.SOCK_DGRAM), server_hostname="localhost",
+                             do_handshake_on_connect=False)
+        t2.set_mtu(bad)
+    except ValueError as e:
+        print("BAD MTU", e)
+"""
+
+
+def test_mtu_fragments_the_handshake_and_bounds_records(mp, pki):
+    mtu = 256
+    port, bg = server_script(mp, pki, "server_rsa", mtu=mtu)
+    with LossyRelay(("127.0.0.1", port)) as relay:
+        out = mp.run(MTU_CLIENT, PORT=relay.address[1], CA=str(pki["ca_rsa"].cert_pem), MTU=mtu).lines
+        lines = rest_of(bg)
+    assert out[0] == "VERSION DTLSv1.2"
+    match = re.fullmatch(r"TOO BIG datagram of 1000 bytes exceeds the (\d+)-byte limit of one DTLS record \(MTU\)",
+                         out[1])
+    assert match, out[1]
+    limit = int(match.group(1))
+    assert out[2:] == ["ECHO True", "BAD MTU mtu must be between 64 and 16896 bytes",
+                       "BAD MTU mtu must be between 64 and 16896 bytes"]
+    assert lines[-1] == "DONE"
+    # Every datagram fits the MTU both ways: the RSA certificate (larger than
+    # the MTU) went out in fragments, and the full-size record in one datagram.
+    assert max(relay.sizes(C2S)) <= mtu and max(relay.sizes(S2C)) <= mtu
+    assert sum(relay.sizes(S2C)) > 3 * mtu
+    # The largest payload makes a record that fills one datagram exactly.
+    assert mtu in relay.sizes(C2S)[-2:] and mtu in relay.sizes(S2C)[-2:], (relay.sizes(C2S), relay.sizes(S2C))
+    assert 0 < limit < mtu - 13

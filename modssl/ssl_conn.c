@@ -23,6 +23,10 @@
 
 #include "modssl.h"
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
+#endif
+
 // Poll interval while a blocking DTLS read waits for its retransmission timer.
 #define MODSSL_DTLS_WAIT_SLICE_MS (1)
 
@@ -65,11 +69,27 @@ static int conn_stream_recv(void *ctx, unsigned char *buf, size_t len) {
     return (int)n;
 }
 
+// A socket made non-blocking before wrap_socket() (not through the wrapper's
+// setblocking) must not be waited on.  Where sockets are file descriptors
+// their flags tell; elsewhere the wrapper's setblocking(False) is the way.
+static bool conn_sock_is_nonblocking(mp_obj_ssl_conn_t *conn) {
+    #if defined(__unix__) || defined(__APPLE__)
+    int err;
+    mp_uint_t fd = mp_get_stream(conn->sock)->ioctl(conn->sock, MP_STREAM_GET_FILENO, 0, &err);
+    if (fd != MP_STREAM_ERROR) {
+        int flags = fcntl((int)fd, F_GETFL);
+        return flags != -1 && (flags & O_NONBLOCK) != 0;
+    }
+    #endif
+    (void)conn;
+    return false;
+}
+
 // DTLS over a blocking socket: a lost datagram must not block the handshake
 // forever, so wait at most until the retransmission timer fires.
 static int conn_stream_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms) {
     mp_obj_ssl_conn_t *conn = ctx;
-    if (timeout_ms != 0 && !conn->nonblocking) {
+    if (timeout_ms != 0 && !conn->nonblocking && !conn_sock_is_nonblocking(conn)) {
         const mp_stream_p_t *stream = mp_get_stream(conn->sock);
         uint32_t start = mp_hal_ticks_ms();
         for (;;) {
