@@ -8,10 +8,8 @@ from __future__ import annotations
 import re
 import subprocess
 import threading
-import time
 
 import pytest
-
 from modssl_harness import dtlspeers
 from modssl_harness.dtlspeers import C2S, S2C, LossyRelay, PyOpenSSLDtlsServer
 
@@ -240,7 +238,7 @@ def test_server_demands_client_certificate(mp, pki):
     port, bg = server_script(mp, pki, "server_ec", client_ca=str(pki["ca"].cert_pem))
     proc = subprocess.run(
         ["openssl", "s_client", "-dtls1_2", "-connect", f"127.0.0.1:{port}", "-CAfile", str(pki["ca"].cert_pem)],
-        input="", capture_output=True, text=True, timeout=30,
+        input="", capture_output=True, text=True, timeout=30, check=False,
     )
     lines = rest_of(bg)
     assert lines[-1].startswith("HANDSHAKE-ERROR"), lines
@@ -469,9 +467,10 @@ t.close()
 """
 
 
-@pytest.mark.parametrize("raw_nonblocking", [False, True], ids=["setblocking-on-wrapper", "socket-nonblocking-before-wrap"])
+@pytest.mark.parametrize("raw_nonblocking", [False, True],
+                         ids=["setblocking-on-wrapper", "socket-nonblocking-before-wrap"])
 def test_timers_on_a_nonblocking_socket(mp, pki, raw_nonblocking):
-    first_client_datagram = lambda direction, index, data: direction == C2S and index == 0  # noqa: E731
+    first_client_datagram = lambda direction, index, data: direction == C2S and index == 0
     with PyOpenSSLDtlsServer(pki["server_ec"]) as peer, \
             LossyRelay(("127.0.0.1", peer.port), drop=first_client_datagram) as relay:
         out = mp.run(TIMERS_SOCKET, PORT=relay.address[1], CA=str(pki["ca"].cert_pem),
@@ -589,3 +588,204 @@ def test_mtu_fragments_the_handshake_and_bounds_records(mp, pki):
     # The largest payload makes a record that fills one datagram exactly.
     assert mtu in relay.sizes(C2S)[-2:] and mtu in relay.sizes(S2C)[-2:], (relay.sizes(C2S), relay.sizes(S2C))
     assert 0 < limit < mtu - 13
+
+
+# --- many clients at once ---------------------------------------------------
+
+# One process, one thread, many clients.  The listening socket stays
+# unconnected: a new client's first ClientHello is answered statelessly over
+# a memory BIO (the HelloVerify cookie comes from the same SSLContext), and a
+# connected socket bound to the same port is made for that client first, so
+# the ClientHello that carries the cookie arrives there (the kernel prefers
+# the connected socket).  Handshakes that stall are dropped after a deadline.
+MANY_SERVER = """
+import gc, select, socket, ssl, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_SERVER)
+ctx.load_cert_chain(CERT, KEY)
+ADDR = socket.getaddrinfo("127.0.0.1", PORT)[0][-1]
+HVR = -0x6A80
+
+
+def bound_socket():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(ADDR)
+    return s
+
+
+class Client:
+    def __init__(self, addr):
+        self.addr = addr
+        self.sock = bound_socket()
+        self.sock.connect(addr)
+        self.deadline = time.ticks_add(time.ticks_ms(), HANDSHAKE_MS)
+        self.ready = False
+        self.wrap()
+
+    def wrap(self):
+        self.tls = ctx.wrap_socket(self.sock, server_side=True, client_id=repr(self.addr).encode(),
+                                   do_handshake_on_connect=False)
+        self.tls.setblocking(False)
+
+
+def hello_verify(datagram, addr):
+    si, so = ssl.MemoryBIO(), ssl.MemoryBIO()
+    probe = ctx.wrap_bio(si, so, server_side=True, client_id=repr(addr).encode())
+    si.write(datagram)
+    try:
+        probe.do_handshake()
+    except OSError:
+        pass
+    return so.read()
+
+
+listener = bound_socket()
+poller = select.poll()
+poller.register(listener, select.POLLIN)
+clients = {}
+served = abandoned = 0
+busy = False
+
+
+def drop(c):
+    global abandoned
+    if not c.ready:
+        abandoned += 1  # vanished (ICMP unreachable), failed or stalled
+    poller.unregister(c.sock)
+    del clients[c.sock]
+    c.tls.close()
+
+
+def step(c):
+    global served
+    if not c.ready:
+        try:
+            c.tls.do_handshake()
+        except ssl.SSLWantReadError:
+            return
+        except OSError as e:
+            if e.args[0] == HVR:
+                c.wrap()  # the client's ClientHello had no (or a stale) cookie
+            else:
+                drop(c)
+            return
+        c.ready = True
+        c.deadline = time.ticks_add(time.ticks_ms(), IDLE_MS)
+    while True:
+        try:
+            data = c.tls.recv(2000)
+        except OSError:
+            drop(c)
+            return
+        if data is None:
+            return
+        if not data:
+            served += 1
+            drop(c)
+            return
+        c.tls.write(data.upper())
+        c.deadline = time.ticks_add(time.ticks_ms(), IDLE_MS)
+
+
+print("LISTENING", PORT)
+while True:
+    wait = 100
+    for c in clients.values():
+        left = c.tls.dtls_get_timeout()
+        if left is not None:
+            wait = min(wait, int(left * 1000) + 1)
+    for obj, _ in poller.poll(wait):
+        if obj is listener:
+            datagram, addr = listener.recvfrom(2048)
+            if any(c.addr == addr for c in clients.values()):
+                continue  # it raced its own connected socket
+            c = Client(addr)
+            clients[c.sock] = c
+            poller.register(c.sock, select.POLLIN)
+            c.sock.send(hello_verify(datagram, addr))
+        elif obj in clients:
+            step(clients[obj])
+    now = time.ticks_ms()
+    for c in list(clients.values()):
+        try:
+            c.tls.dtls_handle_timeout()
+        except OSError:
+            pass
+        if time.ticks_diff(now, c.deadline) > 0:
+            drop(c)
+    if clients:
+        busy = True
+    elif busy:
+        busy = False
+        gc.collect()
+        print("IDLE", served, abandoned, gc.mem_alloc())
+"""
+
+
+def _abandon(port: int, mid_handshake: bool) -> None:
+    """A client that vanishes: after its first ClientHello, or after the
+    cookie exchange once the server's first flight has come back."""
+    import socket
+
+    from OpenSSL import SSL
+
+    ctx = SSL.Context(SSL.DTLS_CLIENT_METHOD)
+    ctx.set_options(SSL.OP_NO_QUERY_MTU)
+    conn = SSL.Connection(ctx, None)
+    conn.set_ciphertext_mtu(dtlspeers.MTU)
+    conn.set_connect_state()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.connect(("127.0.0.1", port))
+        udp.settimeout(5)
+        for _ in range(2 if mid_handshake else 1):
+            try:
+                conn.do_handshake()
+            except SSL.WantReadError:
+                pass
+            udp.send(conn.bio_read(65536))
+            if mid_handshake:
+                conn.bio_write(udp.recv(65536))
+
+
+def test_server_with_many_clients_leaks_nothing(mp, pki):
+    port = dtlspeers.free_udp_port()
+    bg = mp.start(MANY_SERVER, PORT=port, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
+                  HANDSHAKE_MS=1500, IDLE_MS=5000)
+    assert bg.first_line == f"LISTENING {port}"
+    kill_after(bg.proc, 240)
+
+    def idle(abandoned: int, served: int) -> int:
+        """The heap once the server is idle after this many clients."""
+        while True:
+            line = bg.proc.stdout.readline().split()
+            assert line and line[0] == "IDLE", line
+            if int(line[1]) >= served and int(line[2]) >= abandoned:
+                assert (int(line[1]), int(line[2])) == (served, abandoned), line
+                return int(line[3])
+
+    def run_all(jobs) -> None:
+        threads = [threading.Thread(target=job) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    heaps = []
+    for round_ in range(1, 4):  # clients that vanish mid-handshake, 20 at a time
+        run_all([lambda i=i: _abandon(port, mid_handshake=i % 2 == 1) for i in range(20)])
+        heaps.append(idle(abandoned=20 * round_, served=0))
+    assert max(heaps[1:]) - heaps[0] < 2048, heaps
+
+    # Then eight well-behaved clients at once, three times, each client on its
+    # own connected socket.
+    ca = str(pki["ca"].cert_pem)
+    for round_ in range(1, 4):
+        results: list = []
+        run_all([lambda i=i, results=results: results.append(dtlspeers.pyopenssl_dtls_client(
+            port, ca, [b"client %d first" % i, b"client %d second" % i])) for i in range(8)])
+        heaps.append(idle(abandoned=60, served=8 * round_))
+        assert [r.error for r in results] == [None] * 8
+        assert sorted(r.received[0] for r in results) == sorted(b"CLIENT %d FIRST" % i for i in range(8))
+        assert all(r.received[1].endswith(b"SECOND") for r in results)
+    # (The first served round sets up the session-ticket keys once.)
+    assert max(heaps[4:]) - heaps[3] < 2048, heaps

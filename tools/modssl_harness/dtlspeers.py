@@ -16,8 +16,8 @@ import select
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 MTU = 1400  # what the pyOpenSSL peers fragment to
 
@@ -75,7 +75,7 @@ class LossyRelay:
     def address(self) -> tuple[str, int]:
         return self.front.getsockname()
 
-    def __enter__(self) -> "LossyRelay":
+    def __enter__(self) -> LossyRelay:
         self.thread.start()
         return self
 
@@ -237,7 +237,7 @@ class PyOpenSSLDtlsServer:
     def _make_cookie_quiet(self) -> bytes:
         return hmac.new(self.secret, repr(self.peer).encode(), hashlib.sha256).digest()[:16]
 
-    def __enter__(self) -> "PyOpenSSLDtlsServer":
+    def __enter__(self) -> PyOpenSSLDtlsServer:
         self.thread.start()
         return self
 
@@ -271,7 +271,7 @@ class PyOpenSSLDtlsServer:
             try:
                 datagram, self.peer = self.udp.recvfrom(65536)
                 self.conn.bio_write(datagram)
-            except socket.timeout:
+            except TimeoutError:
                 self.conn.DTLSv1_handle_timeout()
             try:
                 if listening:
@@ -353,7 +353,7 @@ def pyopenssl_dtls_client(
             flush()
             try:
                 conn.bio_write(udp.recv(65536))
-            except socket.timeout:
+            except TimeoutError:
                 conn.DTLSv1_handle_timeout()
             except OSError:
                 time.sleep(0.02)  # ICMP unreachable: the server is not up yet
