@@ -354,6 +354,11 @@ static mp_obj_t ssl_conn_do_handshake(mp_obj_t self_in) {
     while (!conn->handshake_done) {
         int ret = conn_handshake_step(conn);
         if (ret < 0) {
+            if (conn_is_dtls(conn) && !conn_is_bio(conn) && !conn->nonblocking && !conn_sock_is_nonblocking(conn)) {
+                // A blocking DTLS socket: WANT_READ only means that the
+                // retransmission timer fired and the flight was resent.
+                continue;
+            }
             modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
         }
     }

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Self
 
 MTU = 1400  # what the pyOpenSSL peers fragment to
 
@@ -75,7 +76,7 @@ class LossyRelay:
     def address(self) -> tuple[str, int]:
         return self.front.getsockname()
 
-    def __enter__(self) -> LossyRelay:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
@@ -237,7 +238,7 @@ class PyOpenSSLDtlsServer:
     def _make_cookie_quiet(self) -> bytes:
         return hmac.new(self.secret, repr(self.peer).encode(), hashlib.sha256).digest()[:16]
 
-    def __enter__(self) -> PyOpenSSLDtlsServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 

@@ -1,0 +1,65 @@
+"""The examples in docs/dtls.md, run as written on the firmware against
+pyOpenSSL peers (only file names and the port are replaced)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from modssl_harness import dtlspeers
+from modssl_harness.dtlspeers import C2S, LossyRelay, PyOpenSSLDtlsServer
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "dtls.md"
+
+
+def examples() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+
+
+def localise(code: str, pki, port: int, cert: str = "server_ec") -> str:
+    for name, path in (("ca.pem", pki["ca"].cert_pem), ("server.pem", pki[cert].chain_pem),
+                       ("server.key", pki[cert].key_pem)):
+        code = code.replace(f'"{name}"', repr(str(path)))
+    return code.replace("4433", str(port))
+
+
+def test_the_examples_are_all_here():
+    assert len(examples()) == 4
+
+
+def test_client_example(mp, pki):
+    with PyOpenSSLDtlsServer(pki["server_ec"]) as peer:
+        out = mp.run(localise(examples()[0], pki, peer.port)).lines
+        result = peer.wait(timeout=10)
+    assert out == ["b'HELLO'"]
+    assert result.received == [b"hello"] and result.closed
+
+
+def test_server_example(mp, pki):
+    port = dtlspeers.free_udp_port()
+    bg = mp.start('print("READY")\n' + localise(examples()[1], pki, port))
+    result = dtlspeers.pyopenssl_dtls_client(port, str(pki["ca"].cert_pem), [b"one", b"two"])
+    bg.proc.wait(timeout=20)
+    assert result.error is None, result.error
+    assert result.received == [b"ONE", b"TWO"] and result.closed
+    assert bg.proc.returncode == 0, bg.proc.stderr.read()
+
+
+def test_timer_example_resends_a_lost_flight(mp, pki):
+    lose_first = lambda direction, index, data: direction == C2S and index == 0  # noqa: E731
+    with PyOpenSSLDtlsServer(pki["server_ec"]) as peer, \
+            LossyRelay(("127.0.0.1", peer.port), drop=lose_first) as relay:
+        out = mp.run(localise(examples()[2], pki, relay.address[1])).lines
+    assert out == ["DTLSv1.2"]
+    assert relay.fates(C2S)[0] == "dropped" and len(relay.fates(C2S)) >= 3
+
+
+def test_mtu_example(mp, pki):
+    client = examples()[0]
+    setup = client[:client.index("dtls = ")]
+    code = examples()[3]
+    expected = re.search(r"# (ValueError: .*)", code).group(1)
+    with PyOpenSSLDtlsServer(pki["server_ec"]) as peer, LossyRelay(("127.0.0.1", peer.port)) as relay:
+        result = mp.run(localise(setup + code, pki, relay.address[1]), check=False)
+    assert result.stderr.strip().splitlines()[-1] == expected
+    assert max(relay.sizes(C2S)) <= 1200  # what the firmware sent
