@@ -254,7 +254,7 @@ except ValueError as e:
         "(('DNS', 'localhost'), ('IP Address', '127.0.0.1')) 3"
     )
     assert out[3] == "True"
-    assert out[4].startswith("ValueError minimum_version: only TLSVersion.TLSv1_2")
+    assert out[4] == "ValueError minimum_version must be TLSVersion.TLSv1_2 or TLSv1_3, not 0x301"
 
 
 def test_stream_methods(mp, pki, tls_server):

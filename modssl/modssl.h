@@ -109,6 +109,7 @@ extern const mp_obj_type_t modssl_type_SSLCertVerificationError;
 mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, mp_obj_t sock,
     mp_obj_t bio_in, mp_obj_t bio_out, bool server_side, mp_obj_t server_hostname, mp_obj_t client_id);
 void modssl_conn_handshake(mp_obj_ssl_conn_t *conn);
+void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session);
 
 // ssl_context.c
 mp_obj_t modssl_cipher_iana_name(int id);

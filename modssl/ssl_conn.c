@@ -258,6 +258,51 @@ static void conn_check_open(mp_obj_ssl_conn_t *conn) {
     }
 }
 
+// mbedTLS drops a TLS connection on a malformed record header without an
+// alert; RFC 8446 5 / 6 and RFC 5246 6.2 say which alert that deserves.
+// (An over-long record surfaces as BAD_INPUT_DATA: mbedTLS refuses to read
+// more than its buffer holds.)
+static void conn_send_record_alert(mp_obj_ssl_conn_t *conn, int ret) {
+    const unsigned char *hdr = conn->ssl.MBEDTLS_PRIVATE(in_hdr);
+    if (hdr == NULL) {
+        return;
+    }
+    unsigned type = hdr[0];
+    size_t len = ((size_t)hdr[3] << 8) | hdr[4];
+    unsigned char alert = MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
+    if (len > MBEDTLS_SSL_IN_CONTENT_LEN + 256) {
+        alert = MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW;
+    } else if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) {
+        return; // not a record problem
+    } else if (type < MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC || type > MBEDTLS_SSL_MSG_APPLICATION_DATA) {
+        alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
+    }
+    mbedtls_ssl_send_alert_message(&conn->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, alert);
+}
+
+// After a fatal error mbedTLS has sent its alert.  If the application then
+// closes a TCP socket with unread input, the kernel answers with a reset
+// that can overtake the alert; so read away what has already arrived
+// (without waiting), letting the alert reach the peer.
+static void conn_drain_input(mp_obj_ssl_conn_t *conn, int ret) {
+    if (conn->transport != MODSSL_TRANSPORT_STREAM || conn_is_dtls(conn) || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
+        return; // nothing to protect: no TCP, or the peer has gone already
+    }
+    const mp_stream_p_t *stream = mp_get_stream(conn->sock);
+    byte scratch[256];
+    for (size_t total = 0; total < 65536; total += sizeof(scratch)) {
+        int err;
+        mp_uint_t ready = stream->ioctl(conn->sock, MP_STREAM_POLL, MP_STREAM_POLL_RD, &err);
+        if (ready == MP_STREAM_ERROR || !(ready & MP_STREAM_POLL_RD)) {
+            return;
+        }
+        mp_uint_t n = stream->read(conn->sock, scratch, sizeof(scratch), &err);
+        if (n == MP_STREAM_ERROR || n == 0) {
+            return;
+        }
+    }
+}
+
 // Turn an mbedTLS result into: >= 0 done, WANT_READ / WANT_WRITE (the caller
 // decides how to wait), or a raised exception for anything else.
 static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
@@ -292,13 +337,18 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         // A socket error (timeout, reset): not sticky, mbedTLS state is intact.
         modssl_raise_conn_error(conn, ret);
     }
-    if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE) {
-        // mbedTLS fails without telling the client why.
+    if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE
+        && mbedtls_ssl_get_version_number(&conn->ssl) != MBEDTLS_SSL_VERSION_TLS1_3) {
+        // mbedTLS's TLS 1.2 server fails without telling the client why
+        // (its TLS 1.3 server sends certificate_required itself).
         mbedtls_ssl_send_alert_message(&conn->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-            mbedtls_ssl_get_version_number(&conn->ssl) == MBEDTLS_SSL_VERSION_TLS1_3
-            ? MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED : MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+            MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+    }
+    if ((ret == MBEDTLS_ERR_SSL_INVALID_RECORD || ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) && !conn_is_dtls(conn)) {
+        conn_send_record_alert(conn, ret);
     }
     conn->last_error = ret;
+    conn_drain_input(conn, ret);
     modssl_raise_conn_error(conn, ret);
 }
 
@@ -671,6 +721,61 @@ static mp_obj_t ssl_conn_set_mtu(mp_obj_t self_in, mp_obj_t mtu_in) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(ssl_conn_set_mtu_obj, ssl_conn_set_mtu);
 
+/******************************************************************************/
+// Session resumption.  A session is exported as opaque bytes (mbedTLS's own
+// serialisation, tickets included) and given back to a later client
+// connection with wrap_socket(..., session=...) or `sock.session = s`.
+
+static mp_obj_t conn_get_session(mp_obj_ssl_conn_t *conn) {
+    if (!conn->ssl_live || !conn->handshake_done || conn->server_side) {
+        return mp_const_none;
+    }
+    mbedtls_ssl_session session;
+    mbedtls_ssl_session_init(&session);
+    mp_obj_t result = mp_const_none;
+    size_t len = 0;
+    if (mbedtls_ssl_get_session(&conn->ssl, &session) == 0
+        && mbedtls_ssl_session_save(&session, NULL, 0, &len) == MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL) {
+        vstr_t vstr;
+        vstr_init_len(&vstr, len);
+        if (mbedtls_ssl_session_save(&session, (unsigned char *)vstr.buf, len, &len) == 0) {
+            vstr.len = len;
+            result = mp_obj_new_bytes_from_vstr(&vstr);
+        } else {
+            vstr_clear(&vstr);
+        }
+    }
+    mbedtls_ssl_session_free(&session);
+    return result;
+}
+
+void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session_in) {
+    if (session_in == mp_const_none) {
+        return;
+    }
+    if (conn->server_side) {
+        mp_raise_ValueError(MP_ERROR_TEXT("session: only a client resumes a session"));
+    }
+    if (conn->handshake_done) {
+        mp_raise_ValueError(MP_ERROR_TEXT("session: set it before the handshake"));
+    }
+    mp_buffer_info_t buf;
+    mp_get_buffer_raise(session_in, &buf, MP_BUFFER_READ);
+    mbedtls_ssl_session session;
+    mbedtls_ssl_session_init(&session);
+    int ret = mbedtls_ssl_session_load(&session, buf.buf, buf.len);
+    if (ret == 0) {
+        ret = mbedtls_ssl_set_session(&conn->ssl, &session);
+    }
+    mbedtls_ssl_session_free(&session);
+    if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA || ret == MBEDTLS_ERR_SSL_VERSION_MISMATCH) {
+        mp_raise_ValueError(MP_ERROR_TEXT("session: not a session saved by this firmware"));
+    }
+    if (ret != 0) {
+        modssl_raise_error(ret);
+    }
+}
+
 static mp_obj_t ssl_conn___del__(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     if (conn->sock != MP_OBJ_NULL) {
@@ -686,7 +791,11 @@ static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn___del___obj, ssl_conn___del__);
 static void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     if (dest[0] != MP_OBJ_NULL) {
-        return; // read-only attributes
+        if (attr == MP_QSTR_session && dest[1] != MP_OBJ_NULL) {
+            modssl_conn_set_session(conn, dest[1]);
+            dest[0] = MP_OBJ_NULL; // stored
+        }
+        return; // other attributes are read-only
     }
     if (attr == MP_QSTR_context) {
         dest[0] = MP_OBJ_FROM_PTR(conn->context);
@@ -694,6 +803,8 @@ static void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         dest[0] = mp_obj_new_bool(conn->server_side);
     } else if (attr == MP_QSTR_server_hostname) {
         dest[0] = conn->server_hostname;
+    } else if (attr == MP_QSTR_session) {
+        dest[0] = conn_get_session(conn);
     } else {
         dest[1] = MP_OBJ_SENTINEL;
     }

@@ -213,7 +213,9 @@ static uint16_t modssl_parse_version(mp_obj_t value, bool is_max) {
     }
     if (v != MODSSL_TLS_1_2 && v != MODSSL_TLS_1_3) {
         mp_raise_msg_varg(&mp_type_ValueError,
-            MP_ERROR_TEXT("%s_version: only TLSVersion.TLSv1_2 (0x303) and TLSv1_3 (0x304) are supported, not 0x%x"),
+            // Keep formatted messages short: MicroPython 1.25 decompresses
+            // them into a stack buffer one byte too small for the longest.
+            MP_ERROR_TEXT("%s_version must be TLSVersion.TLSv1_2 or TLSv1_3, not 0x%x"),
             is_max ? "maximum" : "minimum", (unsigned)v);
     }
     return (uint16_t)v;
@@ -430,12 +432,13 @@ static bool modssl_server_side(mp_obj_ssl_context_t *self, bool server_side) {
 }
 
 static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    enum { ARG_server_side, ARG_do_handshake_on_connect, ARG_server_hostname, ARG_client_id };
+    enum { ARG_server_side, ARG_do_handshake_on_connect, ARG_server_hostname, ARG_client_id, ARG_session };
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_server_side, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false} },
         { MP_QSTR_do_handshake_on_connect, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = true} },
         { MP_QSTR_server_hostname, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_client_id, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_session, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
     };
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(pos_args[0]);
     mp_obj_t sock = pos_args[1];
@@ -444,6 +447,7 @@ static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args,
     bool server_side = modssl_server_side(self, args[ARG_server_side].u_bool);
     mp_obj_t conn = modssl_conn_new(self, &modssl_socket_type, sock, MP_OBJ_NULL, MP_OBJ_NULL,
         server_side, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+    modssl_conn_set_session(MP_OBJ_TO_PTR(conn), args[ARG_session].u_obj);
     if (args[ARG_do_handshake_on_connect].u_bool) {
         modssl_conn_handshake(MP_OBJ_TO_PTR(conn));
     }
@@ -452,13 +456,14 @@ static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args,
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_socket_obj, 2, ssl_context_wrap_socket);
 
 static mp_obj_t ssl_context_wrap_bio(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
-    enum { ARG_incoming, ARG_outgoing, ARG_server_side, ARG_server_hostname, ARG_client_id };
+    enum { ARG_incoming, ARG_outgoing, ARG_server_side, ARG_server_hostname, ARG_client_id, ARG_session };
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_incoming, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_outgoing, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_server_side, MP_ARG_BOOL, {.u_bool = false} },
         { MP_QSTR_server_hostname, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_client_id, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_session, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
     };
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(pos_args[0]);
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
@@ -469,8 +474,10 @@ static mp_obj_t ssl_context_wrap_bio(size_t n_args, const mp_obj_t *pos_args, mp
         }
     }
     bool server_side = modssl_server_side(self, args[ARG_server_side].u_bool);
-    return modssl_conn_new(self, &modssl_object_type, MP_OBJ_NULL, args[ARG_incoming].u_obj, args[ARG_outgoing].u_obj,
-        server_side, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+    mp_obj_t conn = modssl_conn_new(self, &modssl_object_type, MP_OBJ_NULL, args[ARG_incoming].u_obj,
+        args[ARG_outgoing].u_obj, server_side, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+    modssl_conn_set_session(MP_OBJ_TO_PTR(conn), args[ARG_session].u_obj);
+    return conn;
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_bio_obj, 3, ssl_context_wrap_bio);
 

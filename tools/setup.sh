@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # faketime: the tests run the firmware with an unset (2021) clock.
-APT_PACKAGES=(build-essential pkg-config libffi-dev openssl faketime)
+APT_PACKAGES=(build-essential pkg-config libffi-dev openssl faketime valgrind)
 if [[ " $* " == *" rp2 "* ]]; then
     APT_PACKAGES+=(cmake gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib)
 fi

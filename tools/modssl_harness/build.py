@@ -121,7 +121,10 @@ def build_unix(flavour: str = "modssl") -> Path:
     built = out / "build" / "micropython"
     if not built.exists():
         raise BuildError(f"the build finished but {built} is missing")
-    shutil.copy2(built, prog)
+    # Replace atomically: a running firmware (a test server) keeps its inode.
+    staging = prog.with_name(prog.name + ".new")
+    shutil.copy2(built, staging)
+    os.replace(staging, prog)
     step(f"unix firmware ({flavour}) ready: {prog}")
     return prog
 

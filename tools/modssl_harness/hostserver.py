@@ -27,6 +27,7 @@ class Seen:
     alpn: str | None = None
     peer_cert: dict | None = None
     received: bytes = b""
+    resumed: bool = False
     error: str | None = None
 
 
@@ -98,6 +99,7 @@ class TlsEchoServer:
                 record.cipher = tls.cipher()[0]
                 record.alpn = tls.selected_alpn_protocol()
                 record.peer_cert = tls.getpeercert()
+                record.resumed = tls.session_reused
                 while True:
                     data = tls.recv(16384)
                     if not data:

@@ -1,0 +1,40 @@
+"""Session resumption: `sock.session` out, `wrap_socket(session=...)` back in."""
+
+from __future__ import annotations
+
+import ssl as host_ssl
+
+RESUME = """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+def connect(session=None):
+    s = socket.socket()
+    s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+    t = ctx.wrap_socket(s, server_hostname="localhost", session=session)
+    t.write(b"x")
+    t.recv(1)
+    saved = t.session
+    t.close()
+    return saved
+first = connect()
+print(type(first).__name__, len(first) > 32)
+second = connect(first)
+print(second is not None)
+for bad in (b"not a session", 42):
+    try:
+        connect(bad)
+    except Exception as e:
+        print(type(e).__name__, e)
+"""
+
+
+def test_tls12_session_resumes(mp, pki, tls_server):
+    server = tls_server("server_ec", max_version=host_ssl.TLSVersion.TLSv1_2)
+    out = mp.run(RESUME, PORT=server.port, CA=str(pki["ca"].cert_pem)).lines
+    assert out[0] == "bytes True"
+    assert out[1] == "True"
+    assert out[2] == "ValueError session: not a session saved by this firmware"
+    assert out[3].startswith("TypeError")
+    assert [s.resumed for s in server.seen[:2]] == [False, True]
