@@ -95,6 +95,9 @@ typedef struct _mp_obj_ssl_conn_t {
     bool nonblocking;               // set through setblocking()/settimeout()
     bool closed;
     bool has_client_id;             // DTLS server: client_id was given
+    byte *cork_buf;                 // TLS handshake records not yet written
+    size_t cork_len;
+    size_t cork_alloc;
 } mp_obj_ssl_conn_t;
 
 extern const mp_obj_type_t modssl_context_type;

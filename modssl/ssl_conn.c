@@ -49,8 +49,7 @@ static int conn_transport_error(mp_obj_ssl_conn_t *conn, int err, int want) {
     return MODSSL_ERR_TRANSPORT;
 }
 
-static int conn_stream_send(void *ctx, const unsigned char *buf, size_t len) {
-    mp_obj_ssl_conn_t *conn = ctx;
+static int conn_stream_write(mp_obj_ssl_conn_t *conn, const unsigned char *buf, size_t len) {
     int err;
     mp_uint_t n = mp_get_stream(conn->sock)->write(conn->sock, buf, len, &err);
     if (n == MP_STREAM_ERROR) {
@@ -59,8 +58,61 @@ static int conn_stream_send(void *ctx, const unsigned char *buf, size_t len) {
     return (int)n;
 }
 
+// TLS handshake flights are corked: mbedTLS hands over one record at a time,
+// and sent one by one the records of a flight meet Nagle's algorithm and the
+// peer's delayed ACK (tens of milliseconds per handshake, more on lwIP).  They
+// are collected and written together when mbedTLS next waits for the peer,
+// or when the handshake ends.  Returns 0 once all is written, WANT_WRITE if a
+// non-blocking socket took only part, or a transport error.
+static int conn_flush_cork(mp_obj_ssl_conn_t *conn) {
+    while (conn->cork_len > 0) {
+        int n = conn_stream_write(conn, conn->cork_buf, conn->cork_len);
+        if (n < 0) {
+            return n;
+        }
+        memmove(conn->cork_buf, conn->cork_buf + n, conn->cork_len - n);
+        conn->cork_len -= n;
+    }
+    return 0;
+}
+
+static int conn_stream_send(void *ctx, const unsigned char *buf, size_t len) {
+    mp_obj_ssl_conn_t *conn = ctx;
+    bool cork = !conn_is_dtls(conn) && (!mbedtls_ssl_is_handshake_over(&conn->ssl) || conn->cork_len > 0);
+    if (cork) {
+        if (conn->cork_len + len > conn->cork_alloc) {
+            // No exception may unwind through mbedTLS: on allocation failure
+            // fall back to writing directly, after what is already queued.
+            size_t want = conn->cork_len + len + 256;
+            byte *grown = m_renew_maybe(byte, conn->cork_buf, conn->cork_alloc, want, true);
+            if (grown == NULL) {
+                int ret = conn_flush_cork(conn);
+                return ret != 0 ? ret : conn_stream_write(conn, buf, len);
+            }
+            conn->cork_buf = grown;
+            conn->cork_alloc = want;
+        }
+        memcpy(conn->cork_buf + conn->cork_len, buf, len);
+        conn->cork_len += len;
+        if (mbedtls_ssl_is_handshake_over(&conn->ssl)) {
+            // Application data after a flight still queued: keep the order.
+            int ret = conn_flush_cork(conn);
+            if (ret != 0 && ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
+                return ret;
+            }
+        }
+        return (int)len;
+    }
+    return conn_stream_write(conn, buf, len);
+}
+
 static int conn_stream_recv(void *ctx, unsigned char *buf, size_t len) {
     mp_obj_ssl_conn_t *conn = ctx;
+    // The peer answers only once our corked flight has gone.
+    int flushed = conn_flush_cork(conn);
+    if (flushed != 0) {
+        return flushed;
+    }
     int err;
     mp_uint_t n = mp_get_stream(conn->sock)->read(conn->sock, buf, len, &err);
     if (n == MP_STREAM_ERROR) {
@@ -201,6 +253,9 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->nonblocking = false;
     conn->closed = false;
     conn->has_client_id = client_id != mp_const_none;
+    conn->cork_buf = NULL;
+    conn->cork_len = 0;
+    conn->cork_alloc = 0;
 
     mbedtls_ssl_init(&conn->ssl);
     conn->ssl_live = true;
@@ -306,7 +361,17 @@ static void conn_drain_input(mp_obj_ssl_conn_t *conn, int ret) {
 // Turn an mbedTLS result into: >= 0 done, WANT_READ / WANT_WRITE (the caller
 // decides how to wait), or a raised exception for anything else.
 static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
-    conn->handshake_done = mbedtls_ssl_is_handshake_over(&conn->ssl);
+    if (conn->cork_len > 0 && (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)) {
+        // The handshake's last flight (or data queued behind it) is still
+        // corked: it must reach the peer before the operation counts as done.
+        int flushed = conn_flush_cork(conn);
+        if (flushed == MBEDTLS_ERR_SSL_WANT_WRITE && (ret == 0 || ret == MBEDTLS_ERR_SSL_WANT_READ)) {
+            ret = MBEDTLS_ERR_SSL_WANT_WRITE;
+        } else if (flushed != 0 && flushed != MBEDTLS_ERR_SSL_WANT_WRITE) {
+            ret = flushed;
+        }
+    }
+    conn->handshake_done = mbedtls_ssl_is_handshake_over(&conn->ssl) && conn->cork_len == 0;
     if (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
         return ret;
     }
@@ -348,6 +413,7 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         conn_send_record_alert(conn, ret);
     }
     conn->last_error = ret;
+    conn_flush_cork(conn); // the fatal alert, best effort
     conn_drain_input(conn, ret);
     modssl_raise_conn_error(conn, ret);
 }
