@@ -66,6 +66,8 @@ def config_module(host: str, servers: dict[str, TlsEchoServer], pki: certs.Pki) 
         f"CA_PEM = {cas!r}\n"
         f"CLIENT_CERT_PEM = {pki['client_ec'].pem()!r}\n"
         f"CLIENT_KEY_PEM = {pki['client_ec'].key_pem.read_bytes()!r}\n"
+        f"SERVER_CERT_PEM = {pki['server_ec'].pem()!r}\n"
+        f"SERVER_KEY_PEM = {pki['server_ec'].key_pem.read_bytes()!r}\n"
     ).encode()
 
 
