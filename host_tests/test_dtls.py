@@ -504,7 +504,7 @@ for n in range(COUNT):
     for attempt in range(50):
         t.write(request)
         got = False
-        while not got and p.poll(300):
+        while not got and p.poll(RETRY_MS):
             got = t.recv(2000) == b"ACK " + request  # None: DTLS dropped it
         if got:
             answered += 1
@@ -519,7 +519,8 @@ t.close()
 def test_handshake_and_data_survive_a_lossy_link(mp, pki):
     port, bg = server_script(mp, pki, "server_ec", lossy=True)
     with LossyRelay(("127.0.0.1", port), seed=6347, loss=0.2, duplicate=0.1, reorder=0.1) as relay:
-        out = mp.run(LOSSY_CLIENT, timeout=180, PORT=relay.address[1], CA=str(pki["ca"].cert_pem), COUNT=30).lines
+        out = mp.run(LOSSY_CLIENT, timeout=180, PORT=relay.address[1], CA=str(pki["ca"].cert_pem), COUNT=30,
+                     RETRY_MS=300).lines
         lines = rest_of(bg, timeout=60)
     assert out == ["VERSION DTLSv1.2", "ANSWERED 30 OF 30"]
     assert lines[0].startswith("ATTEMPTS ") and lines[0].endswith(HVR_TEXT)
@@ -530,6 +531,18 @@ def test_handshake_and_data_survive_a_lossy_link(mp, pki):
     for direction in (C2S, S2C):
         fates = relay.fates(direction)
         assert {"dropped", "duplicated", "reordered"} <= set(fates), (direction, fates)
+
+
+def test_replayed_datagrams_are_discarded(mp, pki):
+    """Every datagram arrives twice; each request is still served once."""
+    port, bg = server_script(mp, pki, "server_ec", lossy=True)
+    with LossyRelay(("127.0.0.1", port), duplicate=1.0) as relay:
+        out = mp.run(LOSSY_CLIENT, PORT=relay.address[1], CA=str(pki["ca"].cert_pem), COUNT=10,
+                     RETRY_MS=10000).lines
+        lines = rest_of(bg)
+    assert out == ["VERSION DTLSv1.2", "ANSWERED 10 OF 10"]
+    assert lines[-2:] == ["SERVED 10", "DONE"]
+    assert set(relay.fates(C2S)) == {"duplicated"}
 
 
 # --- MTU ---------------------------------------------------------------------
