@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import ssl
 import subprocess
+import time
 
 import pytest
 
@@ -215,3 +216,82 @@ t.close()
         server.kill()
         server.communicate()
     assert out == "TLSv1.3 b'hello\\n'"
+
+
+KEY_UPDATE_CLIENT = """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+t = ctx.wrap_socket(s, server_hostname="localhost")
+def line():
+    buf = b""
+    while not buf.endswith(b"\\n"):
+        d = t.recv(100)
+        if not d:
+            break
+        buf += d
+    return buf
+t.write(b"ready\\n")
+for reply in (b"after-k\\n", b"after-K\\n"):
+    print("got", line())
+    t.write(reply)
+print("got", line())
+t.close()
+"""
+
+
+class _Lines:
+    """Collects a process's output lines in a thread, to wait for words."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        import threading
+
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        for line in proc.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, word: str, timeout: float = 20) -> None:
+        import time
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if any(word in line for line in self.lines):
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"openssl never printed {word!r}: {self.lines}")
+
+
+def test_client_follows_tls13_key_updates(mp, pki):
+    # openssl s_server sends KeyUpdate on its 'k' (not requesting an update
+    # back) and 'K' (requesting one) commands; data after each must flow.
+    port = free_port()
+    server = subprocess.Popen(
+        ["openssl", "s_server", "-accept", str(port), "-tls1_3", "-cert", str(pki["server_ec"].cert_pem),
+         "-key", str(pki["server_ec"].key_pem), "-naccept", "1"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+    )
+    lines = _Lines(server)
+    try:
+        lines.wait_for("ACCEPT")
+        client = mp.start("print('started')\n" + KEY_UPDATE_CLIENT, PORT=port, CA=str(pki["ca"].cert_pem))
+        lines.wait_for("ready")
+        for command, data, reply in (("k", "one", "after-k"), ("K", "two", "after-K")):
+            server.stdin.write(f"{command}\n")
+            server.stdin.flush()
+            time.sleep(0.3)  # s_server reads a command only alone in its read
+            server.stdin.write(f"{data}\n")
+            server.stdin.flush()
+            lines.wait_for(reply)  # our data under (for K) our updated keys
+        server.stdin.write("end\n")
+        server.stdin.flush()
+        out = client.finish().stdout.split("\n")
+    finally:
+        server.kill()
+        server.communicate()
+    assert out[:3] == ["got b'one\\n'", "got b'two\\n'", "got b'end\\n'"]
