@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ssl as host_ssl
 
+import pytest
+
 RESUME = """
 import socket, ssl
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.load_verify_locations(cafile=CA)
-ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+ctx.maximum_version = VERSION
 def connect(session=None):
     s = socket.socket()
     s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
@@ -30,9 +32,10 @@ for bad in (b"not a session", 42):
 """
 
 
-def test_tls12_session_resumes(mp, pki, tls_server):
-    server = tls_server("server_ec", max_version=host_ssl.TLSVersion.TLSv1_2)
-    out = mp.run(RESUME, PORT=server.port, CA=str(pki["ca"].cert_pem)).lines
+@pytest.mark.parametrize("version", [host_ssl.TLSVersion.TLSv1_2, host_ssl.TLSVersion.TLSv1_3])
+def test_session_resumes(mp, pki, tls_server, version):
+    server = tls_server("server_ec", min_version=version, max_version=version)
+    out = mp.run(RESUME, PORT=server.port, CA=str(pki["ca"].cert_pem), VERSION=int(version)).lines
     assert out[0] == "bytes True"
     assert out[1] == "True"
     assert out[2] == "ValueError session: not a session saved by this firmware"

@@ -493,9 +493,13 @@ static int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
     }
     for (;;) {
         int ret = mbedtls_ssl_read(&conn->ssl, buf, size);
-        #if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
+        #if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
-            continue; // a TLS 1.3 ticket after the handshake: keep reading
+            continue; // a TLS 1.3 ticket, now stored for `session`: keep reading
+        }
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ
+            && conn->ssl.MBEDTLS_PRIVATE(state) == MBEDTLS_SSL_TLS1_3_NEW_SESSION_TICKET) {
+            continue; // a ticket was received and waits to be parsed: no I/O needed
         }
         #endif
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {

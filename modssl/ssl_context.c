@@ -537,6 +537,14 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     modssl_context_apply_versions(self);
     modssl_context_set_default_ciphers(self);
 
+    #if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+    if (!is_server) {
+        // Keep TLS 1.3 tickets (mbedTLS drops them unless asked), so that
+        // `sock.session` can resume; reads step over the ticket messages.
+        mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(&self->conf,
+            MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+    }
+    #endif
     #if defined(MBEDTLS_SSL_TICKET_C) && defined(MBEDTLS_SSL_SESSION_TICKETS)
     if (is_server) {
         ret = mbedtls_ssl_ticket_setup(&self->ticket, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE,

@@ -20,7 +20,6 @@ from .report import Section
 from .stats import Missing, ms
 
 PY_VERSIONS = {0x0303: ssl.TLSVersion.TLSv1_2, 0x0304: ssl.TLSVersion.TLSv1_3}
-NO_TLS13_TICKETS = "not available (TLS 1.3 tickets are not kept yet)"
 
 
 def section() -> Section:
@@ -124,15 +123,13 @@ def resumed(b: Bench, sec: Section) -> None:
             job = dict(host="127.0.0.1", port=srv.port, ca_pem=str(b.pki[ca].cert_pem), version=v,
                        n=b.counts.handshakes, warmup=b.counts.warmup, resume=True)
             py = attempt("CPython", lambda: ms(run_cpython_client(b, job)["us"]))
-        ours: object = Missing(NO_TLS13_TICKETS)
-        if v == 0x0303:
-            with TlsEchoServer(b.pki[cert], min_version=pv, max_version=pv) as srv:
-                params = dict(HOST="127.0.0.1", PORT=srv.port, CA=str(b.pki[ca].cert_der), VERSION=v,
-                              N=b.counts.handshakes, WARMUP=b.counts.warmup, NODELAY=True, RESUME=True)
-                ours = attempt("modssl", lambda: ms(device.run(b.ours, "hs_client.py", params)["us"]))
-                reused = sum(s.resumed for s in srv.seen[b.counts.warmup:])
-                if not isinstance(ours, Missing) and reused < b.counts.handshakes:
-                    ours = Missing(f"resumed {reused}/{b.counts.handshakes}")
+        with TlsEchoServer(b.pki[cert], min_version=pv, max_version=pv) as srv:
+            params = dict(HOST="127.0.0.1", PORT=srv.port, CA=str(b.pki[ca].cert_der), VERSION=v,
+                          N=b.counts.handshakes, WARMUP=b.counts.warmup, NODELAY=True, RESUME=True)
+            ours = attempt("modssl", lambda: ms(device.run(b.ours, "hs_client.py", params)["us"]))
+            reused = sum(s.resumed for s in srv.seen[b.counts.warmup:])
+            if not isinstance(ours, Missing) and reused < b.counts.handshakes:
+                ours = Missing(f"resumed {reused}/{b.counts.handshakes}")
         sec.add(f"client, resumed (ticket), {vname}, ECDSA P-256", ours=ours,
                 stock=Missing("not available (no session API)"), cpython=py)
         ours = attempt("modssl", timed(b, lambda p, n: device_server(b, b.ours, p, cert, v, n), cert, ca, v, True))
