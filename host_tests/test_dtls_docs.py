@@ -13,7 +13,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "dtls.md"
 
 
 def examples() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+    return re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
 
 
 def localise(code: str, pki, port: int, cert: str = "server_ec") -> str:
@@ -46,7 +46,7 @@ def test_server_example(mp, pki):
 
 
 def test_timer_example_resends_a_lost_flight(mp, pki):
-    lose_first = lambda direction, index, data: direction == C2S and index == 0  # noqa: E731
+    lose_first = lambda direction, index, data: direction == C2S and index == 0
     with PyOpenSSLDtlsServer(pki["server_ec"]) as peer, \
             LossyRelay(("127.0.0.1", peer.port), drop=lose_first) as relay:
         out = mp.run(localise(examples()[2], pki, relay.address[1])).lines
