@@ -144,13 +144,17 @@ def test_server_hello_retry_for_other_groups(mp, pki, groups):
     assert "OK" in bg.finish().stdout
 
 
-CLIENT_READ_TO_EOF = """
+# A verifying client connected to 127.0.0.1:PORT as `t`.
+CLIENT_PRELUDE = """
 import socket, ssl
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.load_verify_locations(cafile=CA)
 s = socket.socket()
 s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
 t = ctx.wrap_socket(s, server_hostname="localhost")
+"""
+
+CLIENT_READ_TO_EOF = CLIENT_PRELUDE + """
 got = b""
 try:
     while True:
@@ -218,13 +222,7 @@ t.close()
     assert out == "TLSv1.3 b'hello\\n'"
 
 
-KEY_UPDATE_CLIENT = """
-import socket, ssl
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.load_verify_locations(cafile=CA)
-s = socket.socket()
-s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-t = ctx.wrap_socket(s, server_hostname="localhost")
+KEY_UPDATE_CLIENT = CLIENT_PRELUDE + """
 def line():
     buf = b""
     while not buf.endswith(b"\\n"):
