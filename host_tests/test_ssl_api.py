@@ -338,3 +338,48 @@ attempt("client-id-tls", lambda: srv.wrap_socket(socket.socket(), server_side=Tr
     assert out[6] == "server-no-cert OSError a server needs a certificate: call load_cert_chain() first"
     assert out[7] == "alpn-type TypeError set_alpn_protocols: expected a list of str"
     assert out[8].startswith("client-id-tls ValueError")
+
+
+MFL = """
+import ssl
+cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+cctx.load_verify_locations(cafile=CA)
+cctx.maximum_version = ssl.TLSVersion.TLSv1_2
+print(cctx.max_fragment_length)
+cctx.max_fragment_length = MFL
+print(cctx.max_fragment_length)
+sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+sctx.load_cert_chain(CERT, KEY)
+c_in, c_out, s_in, s_out = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+client = cctx.wrap_bio(c_in, c_out, server_hostname="localhost")
+server = sctx.wrap_bio(s_in, s_out, server_side=True)
+for _ in range(10):
+    for side in (client, server):
+        try:
+            side.do_handshake()
+        except ssl.SSLWantReadError:
+            pass
+    s_in.write(c_out.read())
+    c_in.write(s_out.read())
+server.write(b"z" * 3000)
+records = []
+while s_out.pending:
+    header = s_out.read(5)
+    length = header[3] << 8 | header[4]
+    s_out.read(length)
+    records.append(length)
+print(len(records), max(records) <= MFL + 64)
+try:
+    cctx.max_fragment_length = 1000
+except ValueError as e:
+    print("ValueError", e)
+"""
+
+
+def test_max_fragment_length_makes_the_server_send_small_records(mp, pki):
+    out = mp.run(MFL, CA=str(pki["ca"].cert_pem), CERT=str(pki["server_ec"].cert_pem),
+                 KEY=str(pki["server_ec"].key_pem), MFL=512).lines
+    assert out[:2] == ["None", "512"]
+    count, small = out[2].split()
+    assert int(count) >= 6 and small == "True"  # 3000 bytes in records of at most 512
+    assert out[3] == "ValueError max_fragment_length must be 512, 1024, 2048, 4096 or None"

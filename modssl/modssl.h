@@ -65,6 +65,7 @@ typedef struct _mp_obj_ssl_context_t {
     bool has_cert;
     uint16_t minimum_version;
     uint16_t maximum_version;
+    uint16_t max_fragment_length;   // RFC 6066 request; 0 = none
 } mp_obj_ssl_context_t;
 
 // How a connection reaches its peer.

@@ -222,6 +222,40 @@ static uint16_t modssl_parse_version(mp_obj_t value, bool is_max) {
 }
 
 /******************************************************************************/
+// Maximum fragment length (RFC 6066): a client with little RAM asks the
+// server for small records, so a firmware built with small record buffers
+// (MBEDTLS_SSL_IN_CONTENT_LEN) still talks to any peer that honours it.
+
+static void modssl_context_set_max_fragment_length(mp_obj_ssl_context_t *self, mp_obj_t value) {
+    mp_int_t len = value == mp_const_none ? 0 : mp_obj_get_int(value);
+    unsigned char code;
+    switch (len) {
+        case 0:
+            code = MBEDTLS_SSL_MAX_FRAG_LEN_NONE;
+            break;
+        case 512:
+            code = MBEDTLS_SSL_MAX_FRAG_LEN_512;
+            break;
+        case 1024:
+            code = MBEDTLS_SSL_MAX_FRAG_LEN_1024;
+            break;
+        case 2048:
+            code = MBEDTLS_SSL_MAX_FRAG_LEN_2048;
+            break;
+        case 4096:
+            code = MBEDTLS_SSL_MAX_FRAG_LEN_4096;
+            break;
+        default:
+            mp_raise_ValueError(MP_ERROR_TEXT("max_fragment_length must be 512, 1024, 2048, 4096 or None"));
+    }
+    int ret = mbedtls_ssl_conf_max_frag_len(&self->conf, code);
+    if (ret != 0) {
+        modssl_raise_error(ret);
+    }
+    self->max_fragment_length = len;
+}
+
+/******************************************************************************/
 // Certificate verification.
 
 static void modssl_context_apply_verify_mode(mp_obj_ssl_context_t *self) {
@@ -517,6 +551,7 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     self->has_cert = false;
     self->minimum_version = MODSSL_TLS_1_2;
     self->maximum_version = MODSSL_TLS_1_3;
+    self->max_fragment_length = 0;
 
     // TLS 1.3 (and the PSA random generator every connection uses) need PSA.
     psa_status_t status = psa_crypto_init();
@@ -585,6 +620,8 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             dest[0] = MP_OBJ_NEW_SMALL_INT(self->maximum_version);
         } else if (attr == MP_QSTR_verify_callback) {
             dest[0] = self->verify_callback;
+        } else if (attr == MP_QSTR_max_fragment_length) {
+            dest[0] = self->max_fragment_length ? MP_OBJ_NEW_SMALL_INT(self->max_fragment_length) : mp_const_none;
         #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
         } else if (attr == MP_QSTR_dtls_cookie_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
             // mbedTLS has a setter but no getter for the cookie lifetime.
@@ -620,6 +657,8 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     } else if (attr == MP_QSTR_maximum_version) {
         self->maximum_version = modssl_parse_version(value, true);
         modssl_context_apply_versions(self);
+    } else if (attr == MP_QSTR_max_fragment_length) {
+        modssl_context_set_max_fragment_length(self, value);
     } else if (attr == MP_QSTR_verify_callback) {
         if (value != mp_const_none && !mp_obj_is_callable(value)) {
             mp_raise_TypeError(MP_ERROR_TEXT("verify_callback must be callable or None"));
