@@ -1,7 +1,7 @@
 # Bulk throughput over TLS 1.2 with one cipher suite: "U<n>" sends n bytes
 # to the host's sink (it answers one byte once all arrived), "D<n>"
 # receives n bytes from its source.  Globals: HOST, PORT, CA, CIPHER,
-# SIZE, N.
+# SIZE, N, and MFL (modssl: ask the peer for records of at most MFL bytes).
 import socket
 
 import tls
@@ -9,6 +9,8 @@ from benchlib import cipher_name, make_context, nodelay, now_us, read_file, resu
 
 CHUNK = 16384
 ctx = make_context(tls.PROTOCOL_TLS_CLIENT, ca_der=read_file(CA), version=0x0303, ciphers=[CIPHER])
+if globals().get("MFL"):
+    ctx.max_fragment_length = MFL
 addr = socket.getaddrinfo(HOST, PORT)[0][-1]
 chunk = bytes(CHUNK)
 buf = bytearray(CHUNK)

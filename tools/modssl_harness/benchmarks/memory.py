@@ -101,13 +101,13 @@ def heap(b: Bench, sec: Section, libc: Path | None, massif: bool = True) -> None
 def variants_section() -> Section:
     return Section(
         "Memory controls (compile-time variants of modssl)", "bytes on the GC heap",
-        ["peak", "steady", "saved", "round trip", "16 KiB-record peer"],
+        ["peak", "steady", "saved", "round trip", "16 KiB-record peer", "with max_fragment_length"],
         text="TLS 1.2 ECDSA client against a CPython peer (bench/device/heap.py).  `saved`: steady bytes "
              "saved against the default build (stock keeps 16 KiB in + 4 KiB out buffers, as the default "
              "does).  `round trip`: 64 KiB each way between a modssl client and server of the same build "
              "over memory BIOs.  `16 KiB-record peer`: a 64 KiB download from OpenSSL, which sends "
-             "full-size records unless max fragment length is negotiated (modssl has no API to ask for it "
-             "yet).  varbuf: after a TLS 1.2 client handshake without max fragment length, mbedTLS 3.6 "
+             "full-size records unless max fragment length is negotiated; `with max_fragment_length`: the same "
+             "download with `ctx.max_fragment_length` set to the variant's buffer size (RFC 6066).  varbuf: after a TLS 1.2 client handshake without max fragment length, mbedTLS 3.6 "
              "resizes the input buffer to min(IN, OUT) content length (MBEDTLS_TLS_EXT_ADV_CONTENT_LEN, "
              "4 KiB here), so its saving is real but a peer's 16 KiB records no longer fit.  The last two "
              "rows are libc-heap figures from valgrind massif (mbedTLS's bytes only, no Python objects) "
@@ -115,7 +115,7 @@ def variants_section() -> Section:
     )
 
 
-def one_variant(b: Bench, exe: Path, srv_port: int, bulk_port: int) -> dict[str, Cell]:
+def one_variant(b: Bench, exe: Path, srv_port: int, bulk_port: int, mfl: int | None = None) -> dict[str, Cell]:
     ca = str(b.pki["ca"].cert_der)
     params = dict(HOST="127.0.0.1", PORT=srv_port, CA=ca, VERSION=0x0303, ECHO=1024)
     h = attempt("heap", lambda: device.run(exe, "heap.py", params))
@@ -132,6 +132,13 @@ def one_variant(b: Bench, exe: Path, srv_port: int, bulk_port: int) -> dict[str,
     ok = isinstance(lb, dict) and lb.get("c2s") and lb.get("s2c")
     cells["round trip"] = Missing("works" if ok else "FAILS")
     cells["16 KiB-record peer"] = Missing("works" if isinstance(big, dict) else "fails (needs MFL)")
+    if mfl:
+        small = attempt("max_fragment_length", lambda: device.run(exe, "bulk_client.py", dict(
+            HOST="127.0.0.1", PORT=bulk_port, CA=ca, CIPHER="TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            SIZE=65536, N=1, MFL=mfl)))
+        cells["with max_fragment_length"] = Missing(f"works ({mfl})" if isinstance(small, dict) else "FAILS")
+    else:
+        cells["with max_fragment_length"] = Missing("—")
     return cells
 
 
@@ -148,7 +155,7 @@ def variants(b: Bench, sec: Section, heap_rows: list | None = None) -> None:
             except Exception as e:  # a failed build is a table cell, not a crash
                 sec.add(f"{v.name}: {v.what}", note=f"build failed: {e}", peak=Missing("not built"))
                 continue
-            cells = one_variant(b, exe, srv.port, bulk.port)
+            cells = one_variant(b, exe, srv.port, bulk.port, v.mfl)
             saved: Cell = Missing("—")
             if isinstance(cells.get("steady"), Single) and isinstance(base.get("steady"), Single):
                 saved = Single(base["steady"].value - cells["steady"].value, "B")
