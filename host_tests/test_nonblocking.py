@@ -58,7 +58,10 @@ t.close()
 
 
 def test_nonblocking_client(mp, pki, tls_server):
-    server = tls_server("server_ec")
+    # The server answers the ClientHello only after a pause, so the first
+    # write surely finds the handshake waiting (a fast server could
+    # otherwise complete it within one call).
+    server = tls_server("server_ec", answer_delay=0.3)
     out = mp.run(NB_CLIENT, PORT=server.port, CA=str(pki["ca"].cert_pem)).lines
     assert out == [
         "handshake waited True TLSv1.3",
@@ -71,7 +74,7 @@ def test_nonblocking_client(mp, pki, tls_server):
 
 
 def test_do_handshake_raises_want_read(mp, pki, tls_server):
-    server = tls_server("server_ec", max_version=host_ssl.TLSVersion.TLSv1_2)
+    server = tls_server("server_ec", max_version=host_ssl.TLSVersion.TLSv1_2, answer_delay=0.3)
     out = mp.run(
         """
 import socket, ssl, select

@@ -40,6 +40,9 @@ class TlsEchoServer:
     alpn: list[str] | None = None
     send_chain: bool = True
     host: str = "127.0.0.1"
+    # Seconds to wait before answering a new connection's ClientHello, so a
+    # non-blocking client surely sees its handshake wait.
+    answer_delay: float = 0.0
     seen: list[Seen] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -93,6 +96,8 @@ class TlsEchoServer:
         raw.settimeout(30)
         # Small TLS records back to back must not wait for delayed ACKs.
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.answer_delay:
+            self._stop.wait(self.answer_delay)
         try:
             with self.context.wrap_socket(raw, server_side=True) as tls:
                 record.version = tls.version()
