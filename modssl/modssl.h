@@ -5,9 +5,11 @@
  *   modssl.c       the `tls` module table, constants and exception types
  *   ssl_context.c  SSLContext: keys, certificates, verification, ciphers,
  *                  versions, ALPN, DTLS cookies, session tickets
- *   ssl_conn.c     the connection core (one mbedtls_ssl_context, its I/O
- *                  callbacks and state) and its two faces: the socket stream
- *                  (TLS and DTLS) and the memory-BIO object
+ *   ssl_conn.c     the connection core (one mbedtls_ssl_context and its
+ *                  state) and its two faces: the socket stream (TLS and
+ *                  DTLS) and the memory-BIO object
+ *   ssl_io.c       the core's I/O callbacks: stream (with the handshake
+ *                  cork), datagram wait, MemoryBIO, DTLS timer
  *   ssl_bio.c      MemoryBIO, the in-memory transport for the BIO face
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
@@ -108,6 +110,16 @@ extern const mp_obj_type_t modssl_memory_bio_type;
 extern const mp_obj_type_t modssl_type_SSLWantReadError;
 extern const mp_obj_type_t modssl_type_SSLWantWriteError;
 extern const mp_obj_type_t modssl_type_SSLCertVerificationError;
+
+static inline bool modssl_conn_is_dtls(const mp_obj_ssl_conn_t *conn) {
+    return (conn->context->protocol & MODSSL_PROTOCOL_IS_DTLS) != 0;
+}
+
+// ssl_io.c
+void modssl_conn_attach_io(mp_obj_ssl_conn_t *conn);
+int modssl_conn_flush_cork(mp_obj_ssl_conn_t *conn);
+bool modssl_conn_sock_is_nonblocking(mp_obj_ssl_conn_t *conn);
+int modssl_conn_timer_state(mp_obj_ssl_conn_t *conn);
 
 // ssl_conn.c
 mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, mp_obj_t sock,

@@ -23,176 +23,12 @@
 
 #include "modssl.h"
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <fcntl.h>
-#endif
-
-// Poll interval while a blocking DTLS read waits for its retransmission timer.
-#define MODSSL_DTLS_WAIT_SLICE_MS (1)
-
 static inline bool conn_is_dtls(const mp_obj_ssl_conn_t *conn) {
-    return (conn->context->protocol & MODSSL_PROTOCOL_IS_DTLS) != 0;
+    return modssl_conn_is_dtls(conn);
 }
 
 static inline bool conn_is_bio(const mp_obj_ssl_conn_t *conn) {
     return conn->transport == MODSSL_TRANSPORT_BIO;
-}
-
-/******************************************************************************/
-// I/O callbacks given to mbedTLS.
-
-static int conn_transport_error(mp_obj_ssl_conn_t *conn, int err, int want) {
-    if (mp_is_nonblocking_error(err)) {
-        return want;
-    }
-    conn->transport_errno = err;
-    return MODSSL_ERR_TRANSPORT;
-}
-
-static int conn_stream_write(mp_obj_ssl_conn_t *conn, const unsigned char *buf, size_t len) {
-    int err;
-    mp_uint_t n = mp_get_stream(conn->sock)->write(conn->sock, buf, len, &err);
-    if (n == MP_STREAM_ERROR) {
-        return conn_transport_error(conn, err, MBEDTLS_ERR_SSL_WANT_WRITE);
-    }
-    return (int)n;
-}
-
-// TLS handshake flights are corked: mbedTLS hands over one record at a time,
-// and sent one by one the records of a flight meet Nagle's algorithm and the
-// peer's delayed ACK (tens of milliseconds per handshake, more on lwIP).  They
-// are collected and written together when mbedTLS next waits for the peer,
-// or when the handshake ends.  Returns 0 once all is written, WANT_WRITE if a
-// non-blocking socket took only part, or a transport error.
-static int conn_flush_cork(mp_obj_ssl_conn_t *conn) {
-    while (conn->cork_len > 0) {
-        int n = conn_stream_write(conn, conn->cork_buf, conn->cork_len);
-        if (n < 0) {
-            return n;
-        }
-        memmove(conn->cork_buf, conn->cork_buf + n, conn->cork_len - n);
-        conn->cork_len -= n;
-    }
-    return 0;
-}
-
-static int conn_stream_send(void *ctx, const unsigned char *buf, size_t len) {
-    mp_obj_ssl_conn_t *conn = ctx;
-    bool cork = !conn_is_dtls(conn) && (!mbedtls_ssl_is_handshake_over(&conn->ssl) || conn->cork_len > 0);
-    if (cork) {
-        if (conn->cork_len + len > conn->cork_alloc) {
-            // No exception may unwind through mbedTLS: on allocation failure
-            // fall back to writing directly, after what is already queued.
-            size_t want = conn->cork_len + len + 256;
-            byte *grown = m_renew_maybe(byte, conn->cork_buf, conn->cork_alloc, want, true);
-            if (grown == NULL) {
-                int ret = conn_flush_cork(conn);
-                return ret != 0 ? ret : conn_stream_write(conn, buf, len);
-            }
-            conn->cork_buf = grown;
-            conn->cork_alloc = want;
-        }
-        memcpy(conn->cork_buf + conn->cork_len, buf, len);
-        conn->cork_len += len;
-        if (mbedtls_ssl_is_handshake_over(&conn->ssl)) {
-            // Application data after a flight still queued: keep the order.
-            int ret = conn_flush_cork(conn);
-            if (ret != 0 && ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
-                return ret;
-            }
-        }
-        return (int)len;
-    }
-    return conn_stream_write(conn, buf, len);
-}
-
-static int conn_stream_recv(void *ctx, unsigned char *buf, size_t len) {
-    mp_obj_ssl_conn_t *conn = ctx;
-    // The peer answers only once our corked flight has gone.
-    int flushed = conn_flush_cork(conn);
-    if (flushed != 0) {
-        return flushed;
-    }
-    int err;
-    mp_uint_t n = mp_get_stream(conn->sock)->read(conn->sock, buf, len, &err);
-    if (n == MP_STREAM_ERROR) {
-        return conn_transport_error(conn, err, MBEDTLS_ERR_SSL_WANT_READ);
-    }
-    return (int)n;
-}
-
-// A socket made non-blocking before wrap_socket() (not through the wrapper's
-// setblocking) must not be waited on.  Where sockets are file descriptors
-// their flags tell; elsewhere the wrapper's setblocking(False) is the way.
-static bool conn_sock_is_nonblocking(mp_obj_ssl_conn_t *conn) {
-    #if defined(__unix__) || defined(__APPLE__)
-    int err;
-    mp_uint_t fd = mp_get_stream(conn->sock)->ioctl(conn->sock, MP_STREAM_GET_FILENO, 0, &err);
-    if (fd != MP_STREAM_ERROR) {
-        int flags = fcntl((int)fd, F_GETFL);
-        return flags != -1 && (flags & O_NONBLOCK) != 0;
-    }
-    #endif
-    (void)conn;
-    return false;
-}
-
-// DTLS over a blocking socket: a lost datagram must not block the handshake
-// forever, so wait at most until the retransmission timer fires.
-static int conn_stream_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms) {
-    mp_obj_ssl_conn_t *conn = ctx;
-    if (timeout_ms != 0 && !conn->nonblocking && !conn_sock_is_nonblocking(conn)) {
-        const mp_stream_p_t *stream = mp_get_stream(conn->sock);
-        uint32_t start = mp_hal_ticks_ms();
-        for (;;) {
-            int err;
-            mp_uint_t ready = stream->ioctl(conn->sock, MP_STREAM_POLL, MP_STREAM_POLL_RD, &err);
-            if (ready == MP_STREAM_ERROR) {
-                break; // a stream that cannot be polled: just read it
-            }
-            if (ready & (MP_STREAM_POLL_RD | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP)) {
-                break;
-            }
-            if (mp_hal_ticks_ms() - start >= timeout_ms) {
-                return MBEDTLS_ERR_SSL_TIMEOUT;
-            }
-            mp_event_wait_ms(MODSSL_DTLS_WAIT_SLICE_MS);
-        }
-    }
-    return conn_stream_recv(ctx, buf, len);
-}
-
-static int conn_bio_send(void *ctx, const unsigned char *buf, size_t len) {
-    mp_obj_ssl_conn_t *conn = ctx;
-    modssl_bio_send(conn->bio_out, buf, len);
-    return (int)len;
-}
-
-static int conn_bio_recv(void *ctx, unsigned char *buf, size_t len) {
-    mp_obj_ssl_conn_t *conn = ctx;
-    return modssl_bio_recv(conn->bio_in, buf, len, conn_is_dtls(conn));
-}
-
-// DTLS retransmission timer (mbedtls_ssl_set_timer_cb), on the port's ms tick.
-static void conn_timer_set(void *ctx, uint32_t int_ms, uint32_t fin_ms) {
-    mp_obj_ssl_conn_t *conn = ctx;
-    conn->timer_int_ms = int_ms;
-    conn->timer_fin_ms = fin_ms;
-    if (fin_ms != 0) {
-        conn->timer_start_ms = mp_hal_ticks_ms();
-    }
-}
-
-static int conn_timer_get(void *ctx) {
-    mp_obj_ssl_conn_t *conn = ctx;
-    if (conn->timer_fin_ms == 0) {
-        return -1; // cancelled
-    }
-    uint32_t elapsed = mp_hal_ticks_ms() - conn->timer_start_ms;
-    if (elapsed >= conn->timer_fin_ms) {
-        return 2;
-    }
-    return elapsed >= conn->timer_int_ms ? 1 : 0;
 }
 
 /******************************************************************************/
@@ -275,7 +111,6 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
         }
     }
     if (is_dtls) {
-        mbedtls_ssl_set_timer_cb(&conn->ssl, conn, conn_timer_set, conn_timer_get);
         #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
         if (server_side) {
             if (client_id != mp_const_none) {
@@ -292,12 +127,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
         }
         #endif
     }
-    if (conn->transport == MODSSL_TRANSPORT_STREAM) {
-        mbedtls_ssl_set_bio(&conn->ssl, conn, conn_stream_send, conn_stream_recv,
-            is_dtls ? conn_stream_recv_timeout : NULL);
-    } else {
-        mbedtls_ssl_set_bio(&conn->ssl, conn, conn_bio_send, conn_bio_recv, NULL);
-    }
+    modssl_conn_attach_io(conn);
     return MP_OBJ_FROM_PTR(conn);
 }
 
@@ -364,7 +194,7 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
     if (conn->cork_len > 0 && (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)) {
         // The handshake's last flight (or data queued behind it) is still
         // corked: it must reach the peer before the operation counts as done.
-        int flushed = conn_flush_cork(conn);
+        int flushed = modssl_conn_flush_cork(conn);
         if (flushed == MBEDTLS_ERR_SSL_WANT_WRITE && (ret == 0 || ret == MBEDTLS_ERR_SSL_WANT_READ)) {
             ret = MBEDTLS_ERR_SSL_WANT_WRITE;
         } else if (flushed != 0 && flushed != MBEDTLS_ERR_SSL_WANT_WRITE) {
@@ -413,7 +243,7 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         conn_send_record_alert(conn, ret);
     }
     conn->last_error = ret;
-    conn_flush_cork(conn); // the fatal alert, best effort
+    modssl_conn_flush_cork(conn); // the fatal alert, best effort
     conn_drain_input(conn, ret);
     modssl_raise_conn_error(conn, ret);
 }
@@ -470,7 +300,7 @@ static mp_obj_t ssl_conn_do_handshake(mp_obj_t self_in) {
     while (!conn->handshake_done) {
         int ret = conn_handshake_step(conn);
         if (ret < 0) {
-            if (conn_is_dtls(conn) && !conn_is_bio(conn) && !conn->nonblocking && !conn_sock_is_nonblocking(conn)) {
+            if (conn_is_dtls(conn) && !conn_is_bio(conn) && !conn->nonblocking && !modssl_conn_sock_is_nonblocking(conn)) {
                 // A blocking DTLS socket: WANT_READ only means that the
                 // retransmission timer fired and the flight was resent.
                 continue;
@@ -766,7 +596,7 @@ static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_dtls_get_timeout_obj, ssl_conn_dtls_ge
 static mp_obj_t ssl_conn_dtls_handle_timeout(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     conn_check_open(conn);
-    if (!conn_is_dtls(conn) || conn->handshake_done || conn_timer_get(conn) != 2) {
+    if (!conn_is_dtls(conn) || conn->handshake_done || modssl_conn_timer_state(conn) != 2) {
         return mp_const_false;
     }
     // Re-entering the handshake with an expired timer makes mbedTLS resend
