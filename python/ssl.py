@@ -15,7 +15,6 @@ Only keyword translation lives here; everything else is C.
 from tls import *  # noqa: F401,F403 -- re-export the C module's API
 from tls import (
     CERT_NONE,
-    CERT_REQUIRED,
     PROTOCOL_TLS_CLIENT,
     PROTOCOL_TLS_SERVER,
     SSLContext,
@@ -30,8 +29,8 @@ class TLSVersion:
 
     MINIMUM_SUPPORTED = -2
     MAXIMUM_SUPPORTED = -1
-    TLSv1_2 = 0x0303
-    TLSv1_3 = 0x0304
+    TLSv1_2 = _tls.TLSv1_2
+    TLSv1_3 = _tls.TLSv1_3
 
 
 class Purpose:

@@ -549,7 +549,6 @@ class Context:
             raise _ssl_error("no certificate assigned")
         if self._key is None:
             raise _ssl_error("no private key assigned")
-        _collect()
         scratch = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)  # no ticket keys to allocate
         try:
             scratch.load_cert_chain(self._cert, self._key, self._password())
@@ -759,19 +758,6 @@ class Context:
         return t
 
 
-def _collect():
-    """Free what unreachable contexts and connections still hold.
-
-    mbedTLS keeps keys in PSA key slots (32 in all), which a tls object only
-    gives back when the garbage collector finalises it; a heap with plenty of
-    room never runs the collector, and key operations then fail for lack of
-    slots.  Collecting before each new context or connection avoids that.
-    """
-    import gc
-
-    gc.collect()
-
-
 def _known_suite(name, dtls):
     scratch = tls.SSLContext(tls.PROTOCOL_DTLS_CLIENT if dtls else tls.PROTOCOL_TLS_CLIENT)
     try:
@@ -925,7 +911,6 @@ class Connection:
             self._hello = None
             alpn = self._alpn or ctx._alpn
             own = self._alpn is not None
-        _collect()
         try:
             t = ctx._tls_context(self._server, alpn, own)
             kwargs = {}
