@@ -3,7 +3,10 @@
 # Each check prints one line the host harness parses:
 #   PASS <name>
 #   FAIL <name>: <reason>
-# and run_all() ends with "DONE <passed> <failed>".
+# and run_all() ends with "DONE <passed> <failed>".  "TIME <name> <ms>" lines
+# give each check's duration on the device's own clock (emulated time on
+# the emulated Pico).
+import time
 
 _results = []
 
@@ -22,6 +25,7 @@ def run_all():
     passed = failed = 0
     for fn in _results:
         name = fn.__name__
+        start = time.ticks_ms()
         try:
             fn()
         except Exception as e:  # noqa: BLE001 -- report every failure
@@ -30,4 +34,5 @@ def run_all():
         else:
             passed += 1
             print("PASS %s" % name)
+        print("TIME %s %d" % (name, time.ticks_diff(time.ticks_ms(), start)))
     print("DONE %d %d" % (passed, failed))

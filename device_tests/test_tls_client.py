@@ -1,11 +1,12 @@
 # On-device TLS client checks against the host's TLS servers.
-# modssl_testcfg is written by the host harness: HOST, SERVERS, CA_PEM,
-# CLIENT_CERT_PEM, CLIENT_KEY_PEM, HOSTNAME.
-import socket
+# modssl_testcfg is written by the host harness: HOST, SERVERS, TRANSPORT,
+# CA_PEM, CLIENT_CERT_PEM, CLIENT_KEY_PEM, HOSTNAME.
+# Connections go through devnet: the board's network, or the host link.
 import ssl
 
+from devnet import connect_tls
 from devtest import check, expect, run_all
-from modssl_testcfg import CA_PEM, CLIENT_CERT_PEM, CLIENT_KEY_PEM, HOST, HOSTNAME, SERVERS
+from modssl_testcfg import CA_PEM, CLIENT_CERT_PEM, CLIENT_KEY_PEM, HOSTNAME
 
 
 def connect(server, hostname=HOSTNAME, client_cert=False):
@@ -13,13 +14,7 @@ def connect(server, hostname=HOSTNAME, client_cert=False):
     ctx.load_verify_locations(cadata=CA_PEM)
     if client_cert:
         ctx.load_cert_chain(CLIENT_CERT_PEM, CLIENT_KEY_PEM)
-    sock = socket.socket()
-    sock.connect(socket.getaddrinfo(HOST, SERVERS[server])[0][-1])
-    try:
-        return ctx.wrap_socket(sock, server_hostname=hostname)
-    except Exception:
-        sock.close()
-        raise
+    return connect_tls(ctx, server, hostname)
 
 
 def echo(tls, payload):

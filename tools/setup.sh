@@ -4,7 +4,8 @@
 # quiet when everything is already there.
 #
 #   tools/setup.sh            host tools for the unix port and the tests
-#   tools/setup.sh rp2        ... plus the ARM cross toolchain for rp2
+#   tools/setup.sh rp2        ... plus the ARM cross toolchain for rp2, and Node.js
+#                             with npm for the emulated Pico (rp2040js)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,10 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(build-essential pkg-config libffi-dev openssl faketime valgrind)
 if [[ " $* " == *" rp2 "* ]]; then
     APT_PACKAGES+=(cmake gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib)
+    # A Node.js that is already there (with its own npm) is used as it is.
+    if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+        APT_PACKAGES+=(nodejs npm)
+    fi
 fi
 
 missing=()

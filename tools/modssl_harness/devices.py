@@ -1,9 +1,14 @@
 """Devices the on-device tests run on.
 
 - UnixDevice: the unix firmware, run directly (the board emulation for CI).
-- SerialDevice: a real board on a serial port, driven with mpremote.
+- SerialDevice: a real board on a serial port, driven with mpremote; with
+  its own network (transport "socket") or, like a plain Pico, only the serial
+  line: then the host link carries its TLS (transport "link", hostlink.py).
+- EmulatedPico ("emu:rp2"): the rp2 firmware under rp2040js (emulator.py),
+  a SerialDevice on the emulator's pty, over the host link.
 
-Both take a script plus support files and return what the script printed.
+Each takes a script, support files and the host servers' endpoints, and
+returns what the script printed.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from . import hostlink, paths
+from .emulator import PicoEmulator
+from .hostlink import Endpoints
 
 
 # For the sanitizer build: overflows and UB abort the process; leaks are
@@ -37,8 +44,12 @@ class UnixDevice:
     name: str = "unix"
     host_address: str = "127.0.0.1"
     timeout: float = 300
+    transport: str = "socket"
 
-    def run_script(self, script: Path, files: dict[str, bytes]) -> str:
+    def close(self) -> None:
+        pass
+
+    def run_script(self, script: Path, files: dict[str, bytes], endpoints: Endpoints | None = None) -> str:
         with tempfile.TemporaryDirectory(prefix="modssl-device-") as tmp:
             for fname, data in files.items():
                 (Path(tmp) / fname).write_bytes(data)
@@ -56,10 +67,14 @@ class SerialDevice:
     port: str
     host_address: str
     timeout: float = 600
+    transport: str = "socket"
 
     @property
     def name(self) -> str:
         return self.port
+
+    def close(self) -> None:
+        pass
 
     def _mpremote(self, *args: str) -> str:
         cmd = [sys.executable, "-m", "mpremote", "connect", self.port, *args]
@@ -68,7 +83,12 @@ class SerialDevice:
             raise DeviceError(f"mpremote {' '.join(args)} failed on {self.port}:\n{proc.stdout}{proc.stderr}")
         return proc.stdout
 
-    def run_script(self, script: Path, files: dict[str, bytes]) -> str:
+    def run_script(self, script: Path, files: dict[str, bytes], endpoints: Endpoints | None = None) -> str:
+        if self.transport == "link":
+            try:
+                return hostlink.run_script(self.port, script, files, endpoints or {}, self.timeout)
+            except Exception as exc:  # mpremote's TransportError, timeouts, protocol errors
+                raise DeviceError(f"{script.name} on {self.name}: {exc}") from exc
         with tempfile.TemporaryDirectory(prefix="modssl-device-") as tmp:
             for fname, data in files.items():
                 local = Path(tmp) / fname
@@ -79,15 +99,46 @@ class SerialDevice:
         return self._mpremote("run", str(script))
 
 
-def open_device(spec: str, host_address: str | None = None, flavour: str = "modssl"):
-    """Parse a --device value: 'unix', 'unix:/path/to/micropython' or a serial port."""
+class EmulatedPico(SerialDevice):
+    """The rp2 firmware on an emulated Pico; started on first use, stopped by close()."""
+
+    def __init__(self, firmware: Path, timeout: float = 900) -> None:
+        super().__init__(port="", host_address="127.0.0.1", timeout=timeout, transport="link")
+        self.emulator = PicoEmulator(firmware)
+
+    @property
+    def name(self) -> str:
+        return "emu:rp2"
+
+    def start(self) -> str:
+        """Boot the emulator if it is not running; returns its serial port (a pty)."""
+        if self.emulator.proc is None:
+            self.emulator.start()
+            self.port = self.emulator.tty
+        return self.port
+
+    def run_script(self, script: Path, files: dict[str, bytes], endpoints: Endpoints | None = None) -> str:
+        self.start()
+        return super().run_script(script, files, endpoints)
+
+    def close(self) -> None:
+        self.emulator.stop()
+
+
+def open_device(spec: str, host_address: str | None = None, flavour: str = "modssl", link: bool = False):
+    """Parse a --device value: 'unix', 'unix:/path/to/micropython', 'emu:rp2' or a
+    serial port (link=True: a board without a network, over the host link)."""
     if spec == "unix" or spec.startswith("unix:"):
         exe = Path(spec[5:]) if spec.startswith("unix:") else paths.firmware_path("unix", flavour)
         if not exe.exists():
             raise DeviceError(f"{exe} does not exist: build it with `make firmware`")
         return UnixDevice(exe)
     if spec.startswith("emu:"):
-        raise DeviceError(f"{spec}: the emulated Pico is not available in this version of the harness")
+        if spec != "emu:rp2":
+            raise DeviceError(f"{spec}: the emulated board is emu:rp2 (a Raspberry Pi Pico)")
+        return EmulatedPico(paths.firmware_path("rp2", flavour))
+    if link:
+        return SerialDevice(spec, "127.0.0.1", transport="link")
     if host_address is None:
         raise DeviceError(
             f"{spec}: a board reaches the host over the network; pass --host-address with this machine's "

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import certs, paths
+from .dtlspeers import PyOpenSSLDtlsServer
+from .hostlink import Endpoints
 from .hostserver import TlsEchoServer
 
 DEVICE_TESTS = paths.REPO / "device_tests"
-SUPPORT_FILES = ("devtest.py",)
+SUPPORT_FILES = ("devtest.py", "devnet.py", "hostlink.py")
 
 
 @dataclass
@@ -36,7 +38,8 @@ def device_scripts() -> list[Path]:
 
 @contextlib.contextmanager
 def host_servers(pki: certs.Pki, bind: str = "127.0.0.1"):
-    """The host-side peers every device test script may use, by name."""
+    """The host-side peers every device test script may use, by name: TLS echo
+    servers, and "dtls", a DTLS server for one client (upper-cases each datagram)."""
     v12 = dict(min_version=ssl.TLSVersion.TLSv1_2, max_version=ssl.TLSVersion.TLSv1_2)
     v13 = dict(min_version=ssl.TLSVersion.TLSv1_3, max_version=ssl.TLSVersion.TLSv1_3)
     specs = {
@@ -52,15 +55,25 @@ def host_servers(pki: certs.Pki, bind: str = "127.0.0.1"):
         servers = {
             name: stack.enter_context(TlsEchoServer(cert, host=bind, **kw)) for name, (cert, kw) in specs.items()
         }
+        servers["dtls"] = stack.enter_context(PyOpenSSLDtlsServer(pki["server_ec"], bind=bind))
         yield servers
 
 
-def config_module(host: str, servers: dict[str, TlsEchoServer], pki: certs.Pki) -> bytes:
+def endpoints(servers: dict) -> Endpoints:
+    """What the host link needs to reach each server on 127.0.0.1."""
+    return {
+        name: ("udp" if isinstance(server, PyOpenSSLDtlsServer) else "tcp", server.port)
+        for name, server in servers.items()
+    }
+
+
+def config_module(host: str, servers: dict, pki: certs.Pki, transport: str = "socket") -> bytes:
     ports = {name: s.port for name, s in servers.items()}
     cas = pki["ca"].pem() + pki["ca_rsa"].pem()
     return (
         "# Written by the modssl harness for this run.\n"
         f"HOST = {host!r}\n"
+        f"TRANSPORT = {transport!r}\n"
         f"HOSTNAME = {certs.HOSTNAME!r}\n"
         f"SERVERS = {ports!r}\n"
         f"CA_PEM = {cas!r}\n"
@@ -94,9 +107,9 @@ def run(device, scripts: list[Path] | None = None) -> list[CaseResult]:
         bind = "127.0.0.1" if device.host_address == "127.0.0.1" else "0.0.0.0"
         with host_servers(pki, bind) as servers:
             files = {name: (DEVICE_TESTS / name).read_bytes() for name in SUPPORT_FILES}
-            files["modssl_testcfg.py"] = config_module(device.host_address, servers, pki)
+            files["modssl_testcfg.py"] = config_module(device.host_address, servers, pki, device.transport)
             for script in scripts or device_scripts():
-                output = device.run_script(script, files)
+                output = device.run_script(script, files, endpoints(servers))
                 results.extend(parse_output(script.stem, output))
     return results
 

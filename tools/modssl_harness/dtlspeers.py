@@ -204,7 +204,9 @@ class PyOpenSSLDtlsServer:
     callbacks (an HMAC over the client's address), then an echo that upper-
     cases every datagram, until the client's close_notify."""
 
-    def __init__(self, cert, ca_file: str | None = None, require_client_cert: bool = False) -> None:
+    def __init__(
+        self, cert, ca_file: str | None = None, require_client_cert: bool = False, bind: str = "127.0.0.1"
+    ) -> None:
         from OpenSSL import SSL
 
         self.result = PeerResult()
@@ -217,7 +219,7 @@ class PyOpenSSLDtlsServer:
         self.conn.set_ciphertext_mtu(MTU)
         self.conn.set_accept_state()
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.0.1", 0))
+        self.udp.bind((bind, 0))
         self.udp.settimeout(0.02)
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)

@@ -1,0 +1,143 @@
+"""The emulated Pico (`--device emu:rp2`): the rp2 firmware under rp2040js
+with modssl's own ROM, driven over its USB serial (a pty) like a real board.
+
+The on-device scripts run through the host link (TLS over memory BIOs on
+the board, ciphertext over the serial console to the host servers): the
+same scripts the unix port and networked boards run over sockets.  `make
+test` builds the rp2 firmware first and sets MODSSL_REQUIRE_RP2=1, so in CI
+a missing image fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import math
+import os
+import subprocess
+import sys
+
+import pytest
+from mpremote.transport_serial import SerialTransport
+
+from modssl_harness import devicetests, devices, hostlink, paths
+from modssl_harness.emulator import RUNNER, build_rom, ensure_node_modules, node_binary
+
+pytestmark = pytest.mark.no_asan  # the board's firmware is the same under --asan: run once
+
+# The checks the emulated board must pass, by script.
+REQUIRED = {
+    "test_tls_client": {"tls12_ecdsa", "tls13_ecdsa", "tls12_rsa", "tls13_rsa", "rejects_unknown_ca",
+                        "rejects_expired_certificate", "rejects_wrong_hostname", "mutual_tls"},
+    "test_dtls_client": {"dtls12_exchange"},
+    "test_memory_bio": {"tls13_over_memory", "tls12_over_memory", "wrong_hostname_over_memory"},
+}
+
+
+@pytest.fixture(scope="module")
+def rp2_uf2():
+    fw = paths.firmware_path("rp2", "modssl")
+    if not fw.exists():
+        msg = f"{fw} is missing: build it with `make firmware-rp2`"
+        if os.environ.get("MODSSL_REQUIRE_RP2") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return fw
+
+
+@pytest.fixture(scope="module")
+def pico(rp2_uf2):
+    device = devices.open_device("emu:rp2")
+    device.start()
+    yield device
+    device.close()
+
+
+def exec_on(pico, code: str) -> str:
+    transport = SerialTransport(pico.port)
+    try:
+        transport.enter_raw_repl(soft_reset=False, timeout_overall=60)
+        return transport.exec(code).decode()
+    finally:
+        transport.exit_raw_repl()
+        transport.close()
+
+
+def mpremote(pico, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mpremote", "connect", pico.port, *args],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.mark.parametrize("script", sorted(REQUIRED))
+def test_device_script_on_emulated_pico(pico, script):
+    results = devicetests.run(pico, [paths.REPO / "device_tests" / f"{script}.py"])
+    failed = [f"{r.name}: {r.message}" for r in results if not r.passed]
+    assert not failed, "\n".join(failed)
+    assert REQUIRED[script] <= {r.name for r in results if r.passed}
+
+
+def test_firmware_identifies_as_a_pico_with_modssl(pico):
+    out = exec_on(pico, "import sys, ssl; print(sys.implementation._machine); print(ssl.MBEDTLS_VERSION)")
+    assert "Raspberry Pi Pico (modssl) with RP2040" in out
+    assert "3.6" in out
+
+
+def test_clock_is_set_before_certificate_checks(pico, tmp_path):
+    # The board boots at 2021-01-01, when the test certificates are not yet
+    # valid: the harness sets the RTC before every script.
+    exec_on(pico, "import machine; machine.RTC().datetime((2021, 1, 1, 4, 0, 0, 0, 0))")
+    script = tmp_path / "when.py"
+    script.write_text("import time\nprint(time.gmtime()[:3])\n")
+    out = hostlink.run_script(pico.port, script, {}, {})
+    year, month, day = ast.literal_eval(out.strip())
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    assert abs((datetime.date(year, month, day) - today).days) <= 1
+
+
+def test_rom_float_routines_match_cpython(pico):
+    # MicroPython's floats go through the ROM's soft-float table (our rom_float.c).
+    exprs = ["math.sin(1.0)", "math.cos(-2.5)", "math.tan(0.7)", "math.exp(3.25)", "math.log(10.0)",
+             "math.sqrt(2.0)", "math.atan2(1.0, -2.0)", "7.0 / 3.0", "1.5 * -2.25", "0.1 + 0.2"]
+    out = exec_on(pico, "import math\n" + "\n".join(f"print('%.9g' % ({e}))" for e in exprs))
+    got = [float(v) for v in out.split()]
+    for expr, value in zip(exprs, got):
+        want = eval(expr, {"math": math})
+        # Single precision: a float's ulp is 6e-8 relative; printing adds a little.
+        assert math.isclose(value, want, rel_tol=5e-7), f"{expr}: board {value}, CPython {want}"
+    conversions = exec_on(pico, "print(int(-2.5), int(2.9), int(-1e10 / 3), float(2**40), round(2.5))")
+    # -1e10 / 3 in single precision is -3333333248: the float-to-int64 path.
+    assert conversions.split() == ["-2", "2", "-3333333248", "1.099512e+12", "2"]
+
+
+def test_files_copied_with_mpremote_persist(pico, tmp_path):
+    # The filesystem lives in emulated flash: erase/program go through the ROM to the runner.
+    local = tmp_path / "note.txt"
+    local.write_bytes(os.urandom(3000).hex().encode())
+    assert mpremote(pico, "fs", "cp", str(local), ":note.txt").returncode == 0
+    assert mpremote(pico, "soft-reset").returncode == 0
+    back = mpremote(pico, "fs", "cat", ":note.txt")
+    assert back.returncode == 0, back.stderr
+    assert back.stdout.strip() == local.read_text()
+
+
+def test_tls_still_works_after_a_soft_reset(pico):
+    # PSA's global state lives in the GC heap: a soft reset must shut it down
+    # (modssl's PSA guard) or the next handshake uses freed memory.
+    script = (paths.REPO / "device_tests" / "test_memory_bio.py")
+    for _ in range(2):
+        results = devicetests.run(pico, [script])  # each run starts with a soft reset
+        assert results and all(r.passed for r in results), [r for r in results if not r.passed]
+
+
+def test_runner_refuses_a_file_that_is_not_uf2(tmp_path):
+    ensure_node_modules()
+    bogus = tmp_path / "firmware.uf2"
+    bogus.write_bytes(b"\0" * 512)
+    proc = subprocess.run(
+        [node_binary(), str(RUNNER), "--rom", str(build_rom()), "--uf2", str(bogus)],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 2
+    assert "UF2 block 0 has a bad magic number" in proc.stderr
