@@ -11,11 +11,22 @@
 #   recv <id> <timeout_ms>    -> "D <base64>" (empty: nothing in time) | "EOF"
 #   close <id>                -> "OK"
 import binascii
+import gc
 import micropython
 import ssl
 import sys
+import time
 
 _MARK = "\x1eL "
+
+# For the benchmarks: time spent waiting on the link (so it can be taken out
+# of a handshake's time) and the largest heap use seen between link calls.
+stats = {"calls": 0, "us": 0, "peak_alloc": 0}
+
+
+def reset_stats():
+    stats["calls"] = stats["us"] = 0
+    stats["peak_alloc"] = gc.mem_alloc()
 
 
 def _b64(data):
@@ -27,8 +38,12 @@ class LinkError(OSError):
 
 
 def _call(*words):
+    stats["peak_alloc"] = max(stats["peak_alloc"], gc.mem_alloc())
+    start = time.ticks_us()
     sys.stdout.write(_MARK + " ".join(words) + "\n")
     reply = sys.stdin.readline().strip()
+    stats["calls"] += 1
+    stats["us"] += time.ticks_diff(time.ticks_us(), start)
     if reply.startswith("ERR"):
         raise LinkError(reply[4:])
     return reply

@@ -20,7 +20,7 @@ from modssl_harness.benchmarks import ceiling  # noqa: E402
 
 pytestmark = pytest.mark.no_asan  # measures the modssl and stock builds, not the sanitizer one
 
-SKIP = "ceiling,variants,massif,callgrind,size-baseline"
+SKIP = "ceiling,variants,massif,callgrind,size-baseline,emulated"  # emulated: test_emulated_pico.py
 
 
 @pytest.fixture(scope="module")

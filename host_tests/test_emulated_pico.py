@@ -141,3 +141,23 @@ def test_runner_refuses_a_file_that_is_not_uf2(tmp_path):
     )
     assert proc.returncode == 2
     assert "UF2 block 0 has a bad magic number" in proc.stderr
+
+
+def test_bench_reports_emulated_handshake_cycles_and_heap(rp2_uf2, pki, tmp_path):
+    # The bench's emulated-board section, one round each: shape only, no timing asserted.
+    from modssl_harness.benchmarks import emulated, report
+    from modssl_harness.benchmarks.context import Bench, Counts
+    from modssl_harness.benchmarks.stats import Single, Stat
+
+    b = Bench(None, None, pki, Counts.quick(), tmp_path, quick=True)
+    times, heap = emulated.sections()
+    emulated.run(b, times, heap, rounds=1, warmup=0)
+    names = [f"client, full, {v}, {c}" for v in ("TLS 1.2", "TLS 1.3") for c in ("ECDSA P-256", "RSA-2048")]
+    assert [r.name for r in times.rows] == names
+    for row in times.rows:
+        assert isinstance(row.cells["emu"], Stat) and row.cells["emu"].median > 0, row
+        assert "Mcycles" in row.note and row.note.endswith(("TLSv1.2", "TLSv1.3"))
+    assert [r.name for r in heap.rows] == names
+    for row in heap.rows:
+        assert isinstance(row.cells["peak"], Single) and row.cells["peak"].value >= row.cells["steady"].value > 0
+    assert "Emulated Pico" in report.markdown([times, heap])

@@ -42,7 +42,7 @@ class Section:
         return out
 
 
-LABELS = {"ours": "modssl", "ours-libc": "modssl-libc", "stock": "stock", "cpython": "CPython", "ceiling": "ceiling"}
+LABELS = {"emu": "emulated Pico", "ours": "modssl", "ours-libc": "modssl-libc", "stock": "stock", "cpython": "CPython", "ceiling": "ceiling"}
 
 
 def label(column: str) -> str:
@@ -88,7 +88,7 @@ def chart(sections: list[Section], path: Path) -> None:
     plt.close(fig)
 
 
-COLOURS = {"ours": "#1f77b4", "stock": "#ff7f0e", "cpython": "#2ca02c", "ceiling": "#7f7f7f",
+COLOURS = {"emu": "#9467bd", "ours": "#1f77b4", "stock": "#ff7f0e", "cpython": "#2ca02c", "ceiling": "#7f7f7f",
            "steady": "#1f77b4", "peak": "#aec7e8"}
 
 

@@ -19,6 +19,7 @@ from . import (
     callgrind,
     ceiling,
     dtls,
+    emulated,
     firmwares,
     handshake,
     limits,
@@ -31,7 +32,7 @@ from .report import Section
 
 # Sections that can be left out (the smoke test leaves out what needs extra
 # builds or valgrind; a full run does everything).
-OPTIONAL = ("ceiling", "variants", "massif", "callgrind", "size-baseline")
+OPTIONAL = ("ceiling", "variants", "massif", "callgrind", "size-baseline", "emulated")
 
 
 def machine(ours: Path, stock: Path) -> str:
@@ -117,6 +118,11 @@ def run(counts: Counts, out_dir: Path, skip: set[str], quick: bool = False,
             cg = callgrind.section()
             callgrind.run(b, cg)
             sections.append(cg)
+
+        if "emulated" not in skip:
+            emu_time, emu_heap = emulated.sections()
+            emulated.run(b, emu_time, emu_heap, counts.emu_handshakes, counts.warmup)
+            sections += [emu_time, emu_heap]
 
     preamble = "# modssl benchmarks\n\n" + machine(ours, stock) + "\n\n" + NOTES
     md = report.markdown(sections, preamble)

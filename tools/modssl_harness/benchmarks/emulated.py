@@ -1,0 +1,89 @@
+"""The emulated Pico's figures: handshake time on an RP2040 and heap per connection.
+
+The rp2 firmware runs under rp2040js (see emulator.py) and does the TLS
+client handshake itself over memory BIOs, its ciphertext carried by the host
+link to the same CPython echo servers the unix figures use
+(bench/device/emu_handshake.py).  Time is the board's own clock, i.e.
+emulated time at the Pico's 125 MHz, less the waits on the link: what a real
+RP2040 at 125 MHz would spend computing, whatever the emulator's speed on
+this machine.  Cycles = microseconds x 125.
+"""
+
+from __future__ import annotations
+
+import ssl
+
+from .. import certs, hostlink, paths
+from ..devices import EmulatedPico
+from ..hostserver import TlsEchoServer
+from ..progress import step
+from .context import CERTS, Bench, attempt
+from .device import BenchError, parse_result
+from .report import Section
+from .stats import Missing, Single, Stat
+
+CLOCK_MHZ = 125
+PY_VERSIONS = {"TLS 1.2": ssl.TLSVersion.TLSv1_2, "TLS 1.3": ssl.TLSVersion.TLSv1_3}
+SCRIPT = paths.REPO / "bench" / "device" / "emu_handshake.py"
+LINK = paths.REPO / "device_tests" / "hostlink.py"
+
+
+def sections() -> tuple[Section, Section]:
+    time_section = Section(
+        "Emulated Pico: client handshake on the RP2040", "ms at 125 MHz, min / **median** / max", ["emu"],
+        text="rp2 firmware (MODSSL_PICO) under rp2040js; the board's own work, link waits taken out. "
+        "The note gives the median in millions of cycles and the median time spent on the link.",
+    )
+    heap_section = Section(
+        "Emulated Pico: heap per TLS client connection", "bytes from gc.mem_alloc, median", ["steady", "peak"],
+        text="Peak: the largest heap use seen at each flight of the handshake; steady: after the "
+        "handshake, garbage collected.  modssl's mbedTLS memory is on the GC heap, so both include it.",
+    )
+    return time_section, heap_section
+
+
+def run(b: Bench, time_section: Section, heap_section: Section, rounds: int, warmup: int) -> None:
+    uf2 = paths.firmware_path("rp2", "modssl")
+    if not uf2.exists():
+        why = Missing("no rp2 firmware: make firmware-rp2")
+        for vname in PY_VERSIONS:
+            for cname in CERTS:
+                time_section.add(f"client, full, {vname}, {cname}", emu=why)
+        return
+    pico = EmulatedPico(uf2)
+    try:
+        for vname, version in PY_VERSIONS.items():
+            for cname, (cert, ca) in CERTS.items():
+                step(f"emulated Pico: client handshake, {vname}, {cname}")
+                with TlsEchoServer(b.pki[cert], min_version=version, max_version=version) as server:
+                    figures = attempt("emulated Pico", lambda: _measure(pico, b, server, ca, rounds, warmup))
+                name = f"client, full, {vname}, {cname}"
+                if isinstance(figures, Missing):
+                    time_section.add(name, emu=figures)
+                    continue
+                device_ms = Stat([us / 1000 for us in figures["us"]], "ms")
+                link_ms = Stat([us / 1000 for us in figures["link_us"]], "ms")
+                mcycles = device_ms.median * 1000 * CLOCK_MHZ / 1e6
+                time_section.add(name, emu=device_ms,
+                                 note=f"{mcycles:.0f} Mcycles; link {link_ms.median:.0f} ms; {figures['version']}")
+                heap_section.add(name, steady=Single(_median(figures["steady"]), "B"),
+                                 peak=Single(_median(figures["peak"]), "B"))
+    finally:
+        pico.close()
+
+
+def _median(values: list[int]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def _measure(pico: EmulatedPico, b: Bench, server: TlsEchoServer, ca: str, rounds: int, warmup: int) -> dict:
+    params = dict(SERVER="bench", CA_PEM=b.pki[ca].pem(), HOSTNAME=certs.HOSTNAME, N=rounds, WARMUP=warmup)
+    script = b.workdir / "emu_handshake.py"
+    script.write_text("".join(f"{k} = {v!r}\n" for k, v in params.items()) + SCRIPT.read_text())
+    port = pico.start()
+    out = hostlink.run_script(port, script, {"hostlink.py": LINK.read_bytes()}, {"bench": ("tcp", server.port)})
+    try:
+        return parse_result(out)
+    except BenchError:
+        raise BenchError(out[-1500:]) from None
