@@ -2,6 +2,7 @@
 #
 #   make run       build the unix firmware and run the main job (device checks against host servers)
 #   make test      build the unix firmwares and the rp2 firmware, run the test suite
+#   make run-emu   the device checks on the emulated Pico (rp2 firmware under rp2040js)
 #
 # Everything installs itself: apt packages and a .venv (tools/setup.sh),
 # MicroPython and mbedTLS sources from Debian (tools/modssl_harness).
@@ -9,10 +10,10 @@
 PYTHON := .venv/bin/python
 HARNESS := PYTHONPATH=tools $(PYTHON) -m modssl_harness
 
-.PHONY: help setup setup-rp2 fetch firmware firmware-stock firmware-asan firmware-rp2 run test test-asan bench clean distclean
+.PHONY: help setup setup-rp2 fetch firmware firmware-stock firmware-asan firmware-rp2 run run-emu test test-asan bench clean distclean
 
 help:
-	@sed -n '3,6p' Makefile
+	@sed -n '3,7p' Makefile
 
 setup:
 	@tools/setup.sh
@@ -42,6 +43,10 @@ firmware-rp2: setup-rp2
 run: setup
 	$(HARNESS) run --device unix
 
+# The emulated Pico (docs/emulated-pico.md): builds the rp2 firmware and the ROM.
+run-emu: setup-rp2
+	$(HARNESS) run --device emu:rp2
+
 # CI: the rp2 cross-build is proved too (host_tests/test_harness_rp2_firmware.py).
 test: setup-rp2
 	$(HARNESS) build --port rp2
@@ -54,4 +59,4 @@ clean: setup
 	$(HARNESS) clean
 
 distclean:
-	rm -rf firmware/build .cache .venv test-results
+	rm -rf firmware/build .cache .venv test-results tools/emu/node_modules

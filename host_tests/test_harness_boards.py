@@ -2,7 +2,9 @@
 
 Each pytest-xdist worker owns one board (worker gwN drives the N-th
 --device), so the tests fan out over every board given.  The harness passes
-the boards in MODSSL_DEVICES; without it (the unix run) this module skips.
+the boards in MODSSL_DEVICES (serial ports, or emu:rp2 for the emulated
+Pico) and MODSSL_LINK=1 for boards without a network; without MODSSL_DEVICES
+(the unix run) this module skips.
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ if not DEVICES:
 
 
 @pytest.fixture(scope="session")
-def board() -> devices.SerialDevice:
-    port = boards.device_for_worker(os.environ.get("PYTEST_XDIST_WORKER", "master"), DEVICES)
-    # The host servers are only reachable where the board has a network;
-    # the checks over memory BIOs need none.
-    return devices.SerialDevice(port, os.environ.get("MODSSL_HOST_ADDRESS") or "0.0.0.0")
+def board():
+    spec = boards.device_for_worker(os.environ.get("PYTEST_XDIST_WORKER", "master"), DEVICES)
+    # A networked board reaches the host servers at --host-address; a board
+    # without one (--link, or emu:rp2) reaches them over its serial console.
+    device = devices.open_device(
+        spec, os.environ.get("MODSSL_HOST_ADDRESS") or "0.0.0.0", link=os.environ.get("MODSSL_LINK") == "1"
+    )
+    yield device
+    device.close()
 
 
 def test_board_has_modssl(board, tmp_path):
@@ -43,9 +49,10 @@ def test_board_has_modssl(board, tmp_path):
     assert "HAS True True" in out and "DONE" in out, out
 
 
-@pytest.mark.skipif(not os.environ.get("MODSSL_HOST_ADDRESS"), reason="needs --host-address (the board's route to the host servers)")
 @pytest.mark.parametrize("script", devicetests.device_scripts(), ids=lambda p: p.stem)
 def test_device_script(board, script):
+    if board.transport == "socket" and not os.environ.get("MODSSL_HOST_ADDRESS"):
+        pytest.skip("a networked board needs --host-address (its route to the host servers), or use --link")
     results = devicetests.run(board, [script])
     failed = [f"{r.name}: {r.message}" for r in results if not r.passed]
     assert results, "the script reported no checks"

@@ -1,7 +1,7 @@
 """The modssl harness command line: `python -m modssl_harness COMMAND ...`.
 
 Small commands, one module each (commands/), in the manner of mpremote:
-fetch, build, flash, test, run, bench, clean.  Every command has --help.
+fetch, build, flash, test, run, bench, emu, clean.  Every command has --help.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import argparse
 import sys
 
 from .build import BuildError
-from .commands import bench, build, clean, fetch, flash, run, test
+from .commands import bench, build, clean, emu, fetch, flash, run, test
 from .devices import DeviceError
+from .emulator import EmulatorError
 from .sources import FetchError
 
-COMMANDS = (fetch, build, flash, test, run, bench, clean)
+COMMANDS = (fetch, build, flash, test, run, bench, emu, clean)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (FetchError, BuildError, DeviceError) as e:
+    except (FetchError, BuildError, DeviceError, EmulatorError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

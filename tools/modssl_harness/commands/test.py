@@ -24,8 +24,12 @@ def register(sub) -> None:
     p.add_argument("--port", default="unix", choices=["unix", "rp2", "esp32"], help="the port the suite runs on")
     p.add_argument(
         "--device", action="append", default=[],
-        help="boards: a serial port (or rfc2217://host:port from a labgrid exporter); repeat for several "
-        "boards, one test worker each (default: the one board found by USB id)",
+        help="boards: a serial port (or rfc2217://host:port from a labgrid exporter), or emu:rp2 for the "
+        "emulated Pico; repeat for several boards, one test worker each (default: the one board found by USB id)",
+    )
+    p.add_argument(
+        "--link", action="store_true",
+        help="boards without a network (plain Pico): TLS/DTLS over the serial console to the host servers",
     )
     p.add_argument("--host-address", default=None, help="boards: this machine's address as the boards see it")
     p.add_argument("--asan", action="store_true", help="unix: also run the suite on the sanitizer build")
@@ -51,6 +55,7 @@ def run_boards(args) -> int:
         MODSSL_DEVICES=",".join(devices),
         MODSSL_BOARD_PORT=args.port,
         MODSSL_HOST_ADDRESS=args.host_address or "",
+        MODSSL_LINK="1" if args.link else "",
     )
     cmd = board_pytest_command(devices, args.pytest_args) + [f"--junitxml={results / f'boards_{args.port}.xml'}"]
     return subprocess.call(cmd, cwd=paths.REPO, env=env)
