@@ -74,6 +74,16 @@ def test_bulk_rows(table: str) -> None:
             assert "failed" not in bulk[f"{cipher}, {way}"][0]
 
 
+def test_memory_bio_bulk_rows(table: str) -> None:
+    bulk = rows(table, "Bulk throughput")
+    for cipher in ("AES-128-GCM", "ChaCha20-Poly1305"):
+        ours, stock, cpython = bulk[f"{cipher}, memory BIO, client to server"][:3]
+        # A figure is "min / **median** / max"; only its shape is checked.
+        for cell in (ours, cpython):
+            assert cell.count(" / ") == 2 and "**" in cell, cell
+        assert stock == "no memory BIO"
+
+
 def test_heap_and_size_rows(table: str) -> None:
     heap = rows(table, "Heap per open client connection")
     peak = heap["TLS 1.2, ECDSA P-256: peak during handshake"][0]

@@ -3,16 +3,23 @@
 Every client (modssl, stock, CPython) talks to the same CPython sink/source
 and offers a single suite.  The ceiling column is the C program's figure for
 the same cipher (the library's limit for sealing/opening records).
+
+The memory-BIO rows carry TLS with no socket at all: a client and a server in
+one process, records pumped between them by hand (what a board does over a
+UART or BLE link), one way, client to server.  Stock upstream has no memory
+BIO, so only modssl and CPython have figures there.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 from ..progress import step
 from . import device
 from .context import Bench, attempt
+from .cpython_side import OPENSSL_CIPHERS
 from .peers import BulkServer
 from .report import Section
 from .stats import Cell, Missing, Single, mbps
@@ -27,7 +34,10 @@ def section() -> Section:
     return Section("Bulk throughput, TLS 1.2", "MB/s, min / **median** / max", ["ours", "stock", "cpython", "ceiling"],
                    ratios=[("ours", "stock"), ("ours", "cpython"), ("ours", "ceiling")],
                    text="16 KiB application writes/reads; the ceiling is the library's AEAD speed on 16 KiB "
-                        "buffers (bench/ceiling/ceiling.c).")
+                        "buffers (bench/ceiling/ceiling.c).  Memory-BIO rows: client and server in one process "
+                        "over memory BIOs (no socket), client to server only, transfer timed after the handshake; "
+                        "that process both seals and opens every record, so their ceiling is seal and open in "
+                        "series.")
 
 
 def split(result: dict, size: int, cipher: str) -> tuple[Cell, Cell]:
@@ -38,7 +48,20 @@ def split(result: dict, size: int, cipher: str) -> tuple[Cell, Cell]:
     return mbps(size, result["up"]), mbps(size, result["down"])
 
 
+def cpython(b: Bench, job: str) -> dict:
+    """Run one cpython_side.py job in a process of its own, like the firmwares."""
+    proc = subprocess.run(b.cpython_argv(job), env=b.cpython_env(), capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        raise device.BenchError(proc.stderr[-1500:])
+    return device.parse_result(proc.stdout)
+
+
 def run(b: Bench, sec: Section, ceiling: dict[str, float]) -> None:
+    sockets(b, sec, ceiling)
+    memory_bio(b, sec, ceiling)
+
+
+def sockets(b: Bench, sec: Section, ceiling: dict[str, float]) -> None:
     c = b.counts
     with BulkServer(b.pki["server_ec"]) as srv:
         for label, (iana, key) in SUITES.items():
@@ -51,15 +74,7 @@ def run(b: Bench, sec: Section, ceiling: dict[str, float]) -> None:
                 res[name] = split(out, c.bulk_size, iana) if isinstance(out, dict) else (out, out)
             job = json.dumps(dict(kind="bulk", host="127.0.0.1", port=srv.port, ca_pem=str(b.pki["ca"].cert_pem),
                                   cipher=iana, size=c.bulk_size, n=c.bulk_runs))
-
-            def cpython() -> dict:
-                proc = subprocess.run(b.cpython_argv(job), env=b.cpython_env(), capture_output=True, text=True,
-                                      timeout=300)
-                if proc.returncode != 0:
-                    raise device.BenchError(proc.stderr[-1500:])
-                return device.parse_result(proc.stdout)
-
-            out = attempt("CPython", cpython)
+            out = attempt("CPython", lambda: cpython(b, job))
             res["cpython"] = (mbps(c.bulk_size, out["up"]), mbps(c.bulk_size, out["down"])) \
                 if isinstance(out, dict) else (out, out)
             # stock's set_ciphers raises for a suite its build lacks.
@@ -69,3 +84,47 @@ def run(b: Bench, sec: Section, ceiling: dict[str, float]) -> None:
                     cells["stock"] = Missing("not available (no ChaCha20 in stock config)")
                 ceil = ceiling.get(f"{key}_{'seal' if i == 0 else 'open'}_MBps")
                 sec.add(f"{label}, {way}", ceiling=Single(ceil, "MB/s") if ceil else Missing("not built"), **cells)
+
+
+def has_memory_bio(exe: Path) -> bool:
+    """Whether a firmware's `tls` module has MemoryBIO (stock upstream has none)."""
+    proc = subprocess.run([str(exe), "-c", "import tls; print(hasattr(tls, 'MemoryBIO'))"],
+                          capture_output=True, text=True, timeout=30)
+    return proc.stdout.strip() == "True"
+
+
+def bio_cell(result: dict | Cell, size: int, negotiated: str) -> Cell:
+    if not isinstance(result, dict):
+        return result
+    got = result.get("cipher") or ""
+    if got != negotiated:
+        return Missing(f"negotiated {got}")  # a figure for another suite would mislead
+    return mbps(size, result["us"])
+
+
+def memory_bio(b: Bench, sec: Section, ceiling: dict[str, float]) -> None:
+    c = b.counts
+    # 8 MiB takes well under a second on modssl, so the full bulk size is used.
+    size = c.bulk_size
+    server = b.pki["server_ec"]
+    stock_has = has_memory_bio(b.stock)
+    for label, (iana, key) in SUITES.items():
+        step(f"bulk: {label} over memory BIOs")
+        params = dict(CA=str(b.pki["ca"].cert_der), CERT=str(server.cert_der), KEY=str(server.key_der),
+                      CIPHER=iana, SIZE=size, N=c.bulk_runs)
+        cells: dict[str, Cell] = {}
+        for name, exe in (("ours", b.ours), ("stock", b.stock)):
+            if name == "stock" and not stock_has:
+                cells[name] = Missing("no memory BIO")
+                continue
+            out = attempt(name, lambda: device.run(exe, "bio_bulk.py", params, timeout=300))
+            cells[name] = bio_cell(out, size, iana)
+        job = json.dumps(dict(kind="bio_bulk", ca_pem=str(b.pki["ca"].cert_pem), cert_pem=str(server.cert_pem),
+                              key_pem=str(server.key_pem), cipher=iana, size=size, n=c.bulk_runs))
+        # CPython reports OpenSSL's name for the suite.
+        cells["cpython"] = bio_cell(attempt("CPython", lambda: cpython(b, job)), size, OPENSSL_CIPHERS[iana])
+        seal, open_ = ceiling.get(f"{key}_seal_MBps"), ceiling.get(f"{key}_open_MBps")
+        # One process seals and opens each byte, so the times add up.
+        ceil: Cell = Single(1 / (1 / seal + 1 / open_), "MB/s") if seal and open_ else Missing("not built")
+        sec.add(f"{label}, memory BIO, client to server", note=f"{size // 1024} KiB per run, both ends in one process",
+                ceiling=ceil, **cells)

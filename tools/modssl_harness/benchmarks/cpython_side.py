@@ -110,13 +110,65 @@ def bulk(host: str, port: int, ca_pem: str, cipher: str, size: int, n: int) -> d
     return out
 
 
+def bio_bulk(ca_pem: str, cert_pem: str, key_pem: str, cipher: str, size: int, n: int) -> dict:
+    """The CPython counterpart of bench/device/bio_bulk.py: client and server
+    in this process over memory BIOs; only the one-way transfer is timed."""
+    cctx = client_context(ca_pem, 0x0303, cipher)
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    sctx.load_cert_chain(cert_pem, key_pem)
+    sctx.minimum_version = sctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    chunk = bytes(16384)
+    buf = bytearray(16384)
+    out: dict = {"us": [], "cipher": None}
+    for _ in range(n):
+        c_in, c_out, s_in, s_out = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+        client = cctx.wrap_bio(c_in, c_out, server_hostname="localhost")
+        server = sctx.wrap_bio(s_in, s_out, server_side=True)
+        done = [False, False]
+        for _ in range(20):
+            for i, side in enumerate((client, server)):
+                if not done[i]:
+                    try:
+                        side.do_handshake()
+                        done[i] = True
+                    except ssl.SSLWantReadError:
+                        pass
+            moved = c_out.pending + s_out.pending
+            s_in.write(c_out.read())
+            c_in.write(s_out.read())
+            if all(done) and not moved:
+                break
+        else:
+            raise RuntimeError("handshake over memory BIOs did not finish")
+        out["cipher"] = client.cipher()[0]
+        t0 = time.perf_counter_ns()
+        left, got = size, 0
+        while left > 0:
+            k = min(left, len(chunk))
+            left -= client.write(chunk[:k] if k < len(chunk) else chunk)
+            # Pumped after every write, as on the device.
+            s_in.write(c_out.read())
+            while True:
+                try:
+                    r = server.read(len(buf), buf)
+                except ssl.SSLWantReadError:
+                    break
+                if not r:
+                    raise RuntimeError("unexpected EOF")
+                got += r
+        out["us"].append((time.perf_counter_ns() - t0) // 1000)
+        if got != size:
+            raise RuntimeError(f"server got {got} of {size} bytes")
+    return out
+
+
 def main(argv: list[str]) -> int:
     job = json.loads(argv[0])
     kind = job.pop("kind")
     if kind == "server":
         server(**job)
         return 0
-    fn = {"client": client_handshakes, "bulk": bulk}[kind]
+    fn = {"client": client_handshakes, "bulk": bulk, "bio_bulk": bio_bulk}[kind]
     print("RESULT " + json.dumps(fn(**job)), flush=True)
     return 0
 
