@@ -12,10 +12,11 @@
 #   close <id>                -> "OK"
 import binascii
 import gc
-import micropython
 import ssl
 import sys
 import time
+
+import micropython
 
 _MARK = "\x1eL "
 

@@ -37,6 +37,20 @@ def firmware() -> Path:
 
 
 @pytest.fixture(scope="session")
+def rp2_uf2() -> Path:
+    """The rp2 firmware.  `make test` builds it first and sets
+    MODSSL_REQUIRE_RP2=1, so in CI a missing image fails; elsewhere (no ARM
+    toolchain) the tests that need it skip with the command that builds it."""
+    fw = paths.firmware_path("rp2", "modssl")
+    if not fw.exists():
+        msg = f"{fw} is missing: build it with `make firmware-rp2`"
+        if os.environ.get("MODSSL_REQUIRE_RP2") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return fw
+
+
+@pytest.fixture(scope="session")
 def stock_firmware() -> Path:
     exe = paths.firmware_path("unix", "stock")
     if not exe.exists():

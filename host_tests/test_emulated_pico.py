@@ -18,10 +18,9 @@ import subprocess
 import sys
 
 import pytest
-from mpremote.transport_serial import SerialTransport
-
-from modssl_harness import devicetests, devices, hostlink, paths
+from modssl_harness import devices, devicetests, hostlink, paths
 from modssl_harness.emulator import RUNNER, build_rom, ensure_node_modules, node_binary
+from mpremote.transport_serial import SerialTransport
 
 pytestmark = pytest.mark.no_asan  # the board's firmware is the same under --asan: run once
 
@@ -32,17 +31,6 @@ REQUIRED = {
     "test_dtls_client": {"dtls12_exchange"},
     "test_memory_bio": {"tls13_over_memory", "tls12_over_memory", "wrong_hostname_over_memory"},
 }
-
-
-@pytest.fixture(scope="module")
-def rp2_uf2():
-    fw = paths.firmware_path("rp2", "modssl")
-    if not fw.exists():
-        msg = f"{fw} is missing: build it with `make firmware-rp2`"
-        if os.environ.get("MODSSL_REQUIRE_RP2") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return fw
 
 
 @pytest.fixture(scope="module")

@@ -8,23 +8,11 @@ the command that builds it.
 from __future__ import annotations
 
 import json
-import os
 import struct
 
 import pytest
 
-from modssl_harness import paths, uf2
-
-
-@pytest.fixture(scope="module")
-def rp2_uf2():
-    fw = paths.firmware_path("rp2", "modssl")
-    if not fw.exists():
-        msg = f"{fw} is missing: build it with `make firmware-rp2`"
-        if os.environ.get("MODSSL_REQUIRE_RP2") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return fw
+from modssl_harness import uf2
 
 
 def test_uf2_is_a_complete_rp2040_image(rp2_uf2):
