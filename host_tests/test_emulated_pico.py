@@ -19,7 +19,7 @@ import sys
 
 import pytest
 from modssl_harness import devices, devicetests, hostlink, paths
-from modssl_harness.emulator import RUNNER, build_rom, ensure_node_modules, node_binary
+from modssl_harness.emulator import RUNNER, PicoEmulator, build_rom, ensure_node_modules, node_binary
 from mpremote.transport_serial import SerialTransport
 
 pytestmark = pytest.mark.no_asan  # the board's firmware is the same under --asan: run once
@@ -149,3 +149,25 @@ def test_bench_reports_emulated_handshake_cycles_and_heap(rp2_uf2, pki, tmp_path
     for row in heap.rows:
         assert isinstance(row.cells["peak"], Single) and row.cells["peak"].value >= row.cells["steady"].value > 0
     assert "Emulated Pico" in report.markdown([times, heap])
+
+
+def test_mpremote_exec_and_run_drive_it_like_a_board(pico, tmp_path):
+    script = tmp_path / "hello.py"
+    script.write_text("import sys\nprint('ran on', sys.platform)\n")
+    ran = mpremote(pico, "run", str(script))
+    assert ran.returncode == 0 and "ran on rp2" in ran.stdout, ran.stdout + ran.stderr
+    executed = mpremote(pico, "exec", "print(sum(range(10)))")
+    assert executed.returncode == 0 and executed.stdout.strip() == "45", executed.stdout + executed.stderr
+
+
+def test_flash_image_keeps_the_filesystem_across_restarts(rp2_uf2, tmp_path):
+    image = tmp_path / "flash.bin"
+    for attempt in range(2):
+        with PicoEmulator(rp2_uf2, flash_image=image) as emu:
+            board = devices.SerialDevice(emu.tty, "127.0.0.1")
+            if attempt == 0:
+                assert mpremote(board, "exec", "with open('kept.txt', 'w') as f: f.write('still here')").returncode == 0
+            else:
+                kept = mpremote(board, "fs", "cat", ":kept.txt")
+                assert kept.returncode == 0 and kept.stdout.strip() == "still here", kept.stdout + kept.stderr
+        assert image.exists()

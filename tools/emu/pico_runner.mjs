@@ -107,13 +107,19 @@ function main() {
   const blocks = loadUF2(fs.readFileSync(args.uf2), mcu.flash);
   say(`loaded ${blocks} UF2 blocks`);
   // The filesystem lives past the firmware: a saved image carries it over.
+  // The image holds the flash from the lowest address ever written; it is
+  // saved from there again, whatever this run writes.
+  let lowestWrite = mcu.flash.length;
   if (args.flashImage && fs.existsSync(args.flashImage)) {
     const image = fs.readFileSync(args.flashImage);
     const fsStart = image.readUInt32LE(0);
+    if (fsStart >= mcu.flash.length) {
+      throw new Error(`${args.flashImage}: not a flash image of this runner`);
+    }
     mcu.flash.set(image.subarray(4, 4 + mcu.flash.length - fsStart), fsStart);
-    say(`flash from ${fsStart.toString(16)} restored from ${args.flashImage}`);
+    lowestWrite = fsStart;
+    say(`flash from 0x${fsStart.toString(16)} restored from ${args.flashImage}`);
   }
-  let lowestWrite = mcu.flash.length;
 
   let exitCode = null;
   const finish = (code) => {
