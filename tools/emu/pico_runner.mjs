@@ -107,17 +107,20 @@ function main() {
   const blocks = loadUF2(fs.readFileSync(args.uf2), mcu.flash);
   say(`loaded ${blocks} UF2 blocks`);
   // The filesystem lives past the firmware: a saved image carries it over.
-  // The image holds the flash from the lowest address ever written; it is
-  // saved from there again, whatever this run writes.
+  // The image holds the flash range ever written (its start address, then
+  // the bytes); it is saved with that range again, whatever this run writes.
   let lowestWrite = mcu.flash.length;
+  let highestWrite = 0;
   if (args.flashImage && fs.existsSync(args.flashImage)) {
     const image = fs.readFileSync(args.flashImage);
     const fsStart = image.readUInt32LE(0);
     if (fsStart >= mcu.flash.length) {
       throw new Error(`${args.flashImage}: not a flash image of this runner`);
     }
-    mcu.flash.set(image.subarray(4, 4 + mcu.flash.length - fsStart), fsStart);
+    const saved = image.subarray(4, 4 + mcu.flash.length - fsStart);
+    mcu.flash.set(saved, fsStart);
     lowestWrite = fsStart;
+    highestWrite = fsStart + saved.length;
     say(`flash from 0x${fsStart.toString(16)} restored from ${args.flashImage}`);
   }
 
@@ -135,6 +138,7 @@ function main() {
         if (checkFlashRange(mcu, r[0], r[1], 'erase')) {
           mcu.flash.fill(0xff, r[0], r[0] + r[1]);
           lowestWrite = Math.min(lowestWrite, r[0]);
+          highestWrite = Math.max(highestWrite, r[0] + r[1]);
         }
         break;
       case BKPT_FLASH_PROGRAM:
@@ -143,6 +147,7 @@ function main() {
             mcu.flash[r[0] + i] &= mcu.readUint8(r[1] + i); // programming only clears bits
           }
           lowestWrite = Math.min(lowestWrite, r[0]);
+          highestWrite = Math.max(highestWrite, r[0] + r[2]);
         }
         break;
       case BKPT_USB_BOOT:
@@ -182,7 +187,8 @@ function main() {
     if (args.flashImage && lowestWrite < mcu.flash.length) {
       const header = Buffer.alloc(4);
       header.writeUInt32LE(lowestWrite);
-      fs.writeFileSync(args.flashImage, Buffer.concat([header, Buffer.from(mcu.flash.subarray(lowestWrite))]));
+      const written = Buffer.from(mcu.flash.subarray(lowestWrite, highestWrite));
+      fs.writeFileSync(args.flashImage, Buffer.concat([header, written]));
     }
   };
   process.on('SIGTERM', () => finish(0));
