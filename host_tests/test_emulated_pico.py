@@ -171,3 +171,15 @@ def test_flash_image_keeps_the_filesystem_across_restarts(rp2_uf2, tmp_path):
                 kept = mpremote(board, "fs", "cat", ":kept.txt")
                 assert kept.returncode == 0 and kept.stdout.strip() == "still here", kept.stdout + kept.stderr
         assert image.exists()
+
+
+def test_a_board_that_dies_mid_script_is_reported_not_waited_for(rp2_uf2, tmp_path):
+    # machine.bootloader() makes the ROM stop the runner (as a real Pico leaves for its USB drive).
+    device = devices.open_device("emu:rp2")
+    try:
+        script = tmp_path / "leave.py"
+        script.write_text("import machine, time\nprint('leaving')\ntime.sleep_ms(100)\nmachine.bootloader()\n")
+        with pytest.raises(devices.DeviceError, match="went away mid-script(.|\\n)*USB bootloader"):
+            device.run_script(script, {}, {})
+    finally:
+        device.close()

@@ -76,6 +76,14 @@ class SerialDevice:
     def close(self) -> None:
         pass
 
+    def alive(self) -> bool:
+        """Whether the board can still answer (a real board: always assumed)."""
+        return True
+
+    def last_words(self) -> str:
+        """What the board's side said before a failure, for the error message."""
+        return ""
+
     def _mpremote(self, *args: str) -> str:
         cmd = [sys.executable, "-m", "mpremote", "connect", self.port, *args]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout)
@@ -86,9 +94,9 @@ class SerialDevice:
     def run_script(self, script: Path, files: dict[str, bytes], endpoints: Endpoints | None = None) -> str:
         if self.transport == "link":
             try:
-                return hostlink.run_script(self.port, script, files, endpoints or {}, self.timeout)
+                return hostlink.run_script(self.port, script, files, endpoints or {}, self.timeout, self.alive)
             except Exception as exc:  # mpremote's TransportError, timeouts, protocol errors
-                raise DeviceError(f"{script.name} on {self.name}: {exc}") from exc
+                raise DeviceError(f"{script.name} on {self.name}: {exc}{self.last_words()}") from exc
         with tempfile.TemporaryDirectory(prefix="modssl-device-") as tmp:
             for fname, data in files.items():
                 local = Path(tmp) / fname
@@ -120,6 +128,12 @@ class EmulatedPico(SerialDevice):
     def run_script(self, script: Path, files: dict[str, bytes], endpoints: Endpoints | None = None) -> str:
         self.start()
         return super().run_script(script, files, endpoints)
+
+    def alive(self) -> bool:
+        return self.emulator.proc is not None and self.emulator.proc.poll() is None
+
+    def last_words(self) -> str:
+        return "\nemulator log:\n" + "\n".join(self.emulator.log[-15:])
 
     def close(self) -> None:
         self.emulator.stop()

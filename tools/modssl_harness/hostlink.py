@@ -20,6 +20,7 @@ import datetime
 import select
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 MARK = b"\x1eL "
@@ -132,9 +133,17 @@ class ScriptTimeout(RuntimeError):
     pass
 
 
-def run_script(port: str, script: Path, files: dict[str, bytes], endpoints: Endpoints, timeout: float = 600) -> str:
+class BoardGone(RuntimeError):
+    """The board stopped answering for good (the emulator exited)."""
+
+
+def run_script(
+    port: str, script: Path, files: dict[str, bytes], endpoints: Endpoints, timeout: float = 600,
+    alive: Callable[[], bool] | None = None,
+) -> str:
     """Copy `files` to the board, set its clock, run `script` while serving
-    the link; return what the script printed (errors included)."""
+    the link; return what the script printed (errors included).  `alive`,
+    if given, is asked while the board is silent: False ends the wait."""
     from mpremote.transport_serial import SerialTransport
 
     transport = SerialTransport(port, baudrate=115200)
@@ -148,7 +157,7 @@ def run_script(port: str, script: Path, files: dict[str, bytes], endpoints: Endp
         transport.exec(f"import machine; machine.RTC().datetime({rtc_tuple()!r})")
         transport.exec_raw_no_follow(script.read_bytes())
         transport.serial.timeout = 1
-        output, errors = _serve(transport.serial, bridge, timeout)
+        output, errors = _serve(transport.serial, bridge, timeout, alive)
         transport.exit_raw_repl()
     finally:
         bridge.close()
@@ -156,7 +165,7 @@ def run_script(port: str, script: Path, files: dict[str, bytes], endpoints: Endp
     return output + errors
 
 
-def _serve(serial, bridge: LinkBridge, timeout: float) -> tuple[str, str]:
+def _serve(serial, bridge: LinkBridge, timeout: float, alive: Callable[[], bool] | None) -> tuple[str, str]:
     """Read the running script's output line by line, answering link requests,
     until the raw REPL's two end markers (output, then errors)."""
     deadline = time.monotonic() + timeout
@@ -168,6 +177,8 @@ def _serve(serial, bridge: LinkBridge, timeout: float) -> tuple[str, str]:
             raise ScriptTimeout(f"the script did not finish in {timeout:.0f} s; output so far:\n{current.decode(errors='replace')}")
         chunk = serial.read(serial.in_waiting or 1)
         if not chunk:
+            if alive is not None and not alive():
+                raise BoardGone(f"the board went away mid-script; output so far:\n{current.decode(errors='replace')}")
             continue
         buf += chunk
         while True:
