@@ -809,7 +809,10 @@ def test_server_with_many_clients_leaks_nothing(mp, pki):
         heaps.append(idle(abandoned=20 * round_, served=0))
         for udp in silent:
             udp.close()
-    assert max(heaps[1:]) - heaps[0] < slack, heaps
+    # A leak raises every later round; a busy moment (poll tables and dicts
+    # grown for a burst, freed later) raises one: judge the lowest of the
+    # last three rounds.
+    assert min(heaps[-3:]) - heaps[0] < slack, heaps
 
     # Then eight well-behaved clients at once, three times, each client on its
     # own connected socket.

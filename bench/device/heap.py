@@ -5,7 +5,8 @@
 # handshake step and inside the verify callback, in the middle of the
 # handshake.  Then one echo round trip of ECHO bytes proves the connection
 # (and the build's record buffers) work.  Globals: HOST, PORT, CA, VERSION,
-# ECHO.
+# ECHO, and optionally MFL (ctx.max_fragment_length: the record buffers of
+# a connection that agreed on it shrink after the handshake).
 import gc
 import socket
 
@@ -15,6 +16,8 @@ from benchlib import make_context, read_file, result
 gc.collect()
 g0 = gc.mem_alloc()
 ctx = make_context(tls.PROTOCOL_TLS_CLIENT, ca_der=read_file(CA), version=VERSION)
+if globals().get("MFL"):
+    ctx.max_fragment_length = MFL
 gc.collect()
 g1 = gc.mem_alloc()
 peak = [0]

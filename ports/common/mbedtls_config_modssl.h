@@ -75,6 +75,11 @@
 #define MBEDTLS_SSL_OUT_CONTENT_LEN (4096)
 #endif
 #define MBEDTLS_SSL_DTLS_MAX_BUFFERING (16384)
+// Record buffers follow the max_fragment_length a TLS 1.2 connection agreed
+// on (`ctx.max_fragment_length`, RFC 6066): they shrink after the handshake,
+// a per-context buffer size chosen at run time.  Without one they keep the
+// sizes above (patches/mbedtls/0006 makes mbedTLS honour only agreed values).
+#define MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH
 
 // Modules.
 #define MBEDTLS_AES_C

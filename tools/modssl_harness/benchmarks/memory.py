@@ -100,24 +100,27 @@ def heap(b: Bench, sec: Section, libc: Path | None, massif: bool = True) -> None
 
 def variants_section() -> Section:
     return Section(
-        "Memory controls (compile-time variants of modssl)", "bytes on the GC heap",
+        "Memory controls (compile-time variants, and per-context buffer sizes at run time)", "bytes on the GC heap",
         ["peak", "steady", "saved", "round trip", "16 KiB-record peer", "with max_fragment_length"],
         text="TLS 1.2 ECDSA client against a CPython peer (bench/device/heap.py).  `saved`: steady bytes "
              "saved against the default build (stock keeps 16 KiB in + 4 KiB out buffers, as the default "
              "does).  `round trip`: 64 KiB each way between a modssl client and server of the same build "
              "over memory BIOs.  `16 KiB-record peer`: a 64 KiB download from OpenSSL, which sends "
              "full-size records unless max fragment length is negotiated; `with max_fragment_length`: the same "
-             "download with `ctx.max_fragment_length` set to the variant's buffer size (RFC 6066).  varbuf: after a TLS 1.2 client handshake without max fragment length, mbedTLS 3.6 "
-             "resizes the input buffer to min(IN, OUT) content length (MBEDTLS_TLS_EXT_ADV_CONTENT_LEN, "
-             "4 KiB here), so its saving is real but a peer's 16 KiB records no longer fit.  The last two "
-             "rows are libc-heap figures from valgrind massif (mbedTLS's bytes only, no Python objects) "
-             "for a like-for-like comparison with stock.",
+             "download with `ctx.max_fragment_length` set to the variant's buffer size (RFC 6066).  "
+             "Per-context rows: the default build with `ctx.max_fragment_length` set on that one context; "
+             "a connection that agreed on it resizes its record buffers after the handshake "
+             "(MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH + patches/mbedtls/0006), other contexts keep full-size "
+             "buffers and take 16 KiB records.  The last two rows are libc-heap figures from valgrind "
+             "massif (mbedTLS's bytes only, no Python objects) for a like-for-like comparison with stock.",
     )
 
 
-def one_variant(b: Bench, exe: Path, srv_port: int, bulk_port: int, mfl: int | None = None) -> dict[str, Cell]:
+def one_variant(b: Bench, exe: Path, srv_port: int, bulk_port: int, mfl: int | None = None,
+                heap_mfl: int | None = None) -> dict[str, Cell]:
+    """heap_mfl: measure the heap of a connection with that ctx.max_fragment_length."""
     ca = str(b.pki["ca"].cert_der)
-    params = dict(HOST="127.0.0.1", PORT=srv_port, CA=ca, VERSION=0x0303, ECHO=1024)
+    params = dict(HOST="127.0.0.1", PORT=srv_port, CA=ca, VERSION=0x0303, ECHO=1024, MFL=heap_mfl)
     h = attempt("heap", lambda: device.run(exe, "heap.py", params))
     lb = attempt("round trip", lambda: device.run(exe, "loopback.py", dict(
         CA=ca, CERT=str(b.pki["server_ec"].cert_der), KEY=str(b.pki["server_ec"].key_der), SIZE=65536)))
@@ -142,12 +145,27 @@ def one_variant(b: Bench, exe: Path, srv_port: int, bulk_port: int, mfl: int | N
     return cells
 
 
+# ctx.max_fragment_length values measured on the default build (RFC 6066 allows 512..4096).
+PER_CONTEXT_MFL = (4096, 1024)
+
+
+def _saved(base: dict[str, Cell], cells: dict[str, Cell]) -> Cell:
+    if isinstance(cells.get("steady"), Single) and isinstance(base.get("steady"), Single):
+        return Single(base["steady"].value - cells["steady"].value, "B")
+    return Missing("—")
+
+
 def variants(b: Bench, sec: Section, heap_rows: list | None = None) -> None:
     with TlsEchoServer(b.pki["server_ec"], max_version=ssl.TLSVersion.TLSv1_2) as srv, \
             BulkServer(b.pki["server_ec"]) as bulk:
         step("memory controls: default build")
         base = one_variant(b, b.ours, srv.port, bulk.port)
         sec.add("default (in 16 KiB, out 4 KiB)", **base, saved=Single(0, "B"))
+        for size in PER_CONTEXT_MFL:
+            step(f"memory controls: default build, ctx.max_fragment_length = {size}")
+            cells = one_variant(b, b.ours, srv.port, bulk.port, size, heap_mfl=size)
+            sec.add(f"per context: `ctx.max_fragment_length = {size}`", note="default build, set at run time",
+                    saved=_saved(base, cells), **cells)
         for v in firmwares.MEMORY_VARIANTS:
             step(f"memory controls: {v.name} ({v.flags})")
             try:
@@ -156,10 +174,7 @@ def variants(b: Bench, sec: Section, heap_rows: list | None = None) -> None:
                 sec.add(f"{v.name}: {v.what}", note=f"build failed: {e}", peak=Missing("not built"))
                 continue
             cells = one_variant(b, exe, srv.port, bulk.port, v.mfl)
-            saved: Cell = Missing("—")
-            if isinstance(cells.get("steady"), Single) and isinstance(base.get("steady"), Single):
-                saved = Single(base["steady"].value - cells["steady"].value, "B")
-            sec.add(f"{v.name}: {v.what}", note=f"`{v.flags}`", saved=saved, **cells)
+            sec.add(f"{v.name}: {v.what}", note=f"`{v.flags}`", saved=_saved(base, cells), **cells)
     # The massif figures of the heap section, for comparison with stock.
     by_name = {r.name: r for r in heap_rows or []}
     peak = by_name.get("TLS 1.2, ECDSA P-256: peak during handshake")
