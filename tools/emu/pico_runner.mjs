@@ -27,6 +27,7 @@ const BKPT_FLASH_PROGRAM = 0x11;
 const BKPT_USB_BOOT = 0x12;
 const BKPT_UNKNOWN_LOOKUP = 0x13;
 const BKPT_FAULT = 0x14;
+const BKPT_UNIMPLEMENTED = 0x15;
 
 function say(message) {
   process.stderr.write(`pico-runner: ${message}\n`);
@@ -156,6 +157,10 @@ function main() {
         break;
       case BKPT_UNKNOWN_LOOKUP:
         say(`ROM lookup of a code this ROM does not have: ${String.fromCharCode(r[1] & 0xff, (r[1] >> 8) & 0xff)}`);
+        break;
+      case BKPT_UNIMPLEMENTED:
+        say(`the firmware called a ROM routine this ROM does not implement (from 0x${mcu.core.LR.toString(16)})`);
+        finish(4);
         break;
       case BKPT_FAULT:
         say(`fault in ROM vectors (PC 0x${mcu.core.PC.toString(16)}, LR 0x${mcu.core.LR.toString(16)})`);

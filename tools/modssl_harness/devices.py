@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,27 +83,14 @@ class SerialDevice:
         """What the board's side said before a failure, for the error message."""
         return ""
 
-    def _mpremote(self, *args: str) -> str:
-        cmd = [sys.executable, "-m", "mpremote", "connect", self.port, *args]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout)
-        if proc.returncode != 0:
-            raise DeviceError(f"mpremote {' '.join(args)} failed on {self.port}:\n{proc.stdout}{proc.stderr}")
-        return proc.stdout
-
     def run_script(self, script: Path, files: dict[str, bytes], endpoints: Endpoints | None = None) -> str:
-        if self.transport == "link":
-            try:
-                return hostlink.run_script(self.port, script, files, endpoints or {}, self.timeout, self.alive)
-            except Exception as exc:  # mpremote's TransportError, timeouts, protocol errors
-                raise DeviceError(f"{script.name} on {self.name}: {exc}{self.last_words()}") from exc
-        with tempfile.TemporaryDirectory(prefix="modssl-device-") as tmp:
-            for fname, data in files.items():
-                local = Path(tmp) / fname
-                local.write_bytes(data)
-                self._mpremote("fs", "cp", str(local), f":{fname}")
-        # Certificates are only valid from yesterday: set the board's clock.
-        self._mpremote("rtc", "--set")
-        return self._mpremote("run", str(script))
+        # One way to drive every serial board: files, clock, then the script
+        # through the raw REPL.  A networked board sends no link requests;
+        # one without a network (transport "link") has them served here.
+        try:
+            return hostlink.run_script(self.port, script, files, endpoints or {}, self.timeout, self.alive)
+        except Exception as exc:  # mpremote's TransportError, timeouts, protocol errors
+            raise DeviceError(f"{script.name} on {self.name}: {exc}{self.last_words()}") from exc
 
 
 class EmulatedPico(SerialDevice):
@@ -120,7 +106,8 @@ class EmulatedPico(SerialDevice):
 
     def start(self) -> str:
         """Boot the emulator if it is not running; returns its serial port (a pty)."""
-        if self.emulator.proc is None:
+        if not self.alive():  # not started yet, or it stopped (a crash, machine.bootloader())
+            self.emulator.stop()
             self.emulator.start()
             self.port = self.emulator.tty
         return self.port

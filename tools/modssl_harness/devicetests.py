@@ -30,6 +30,7 @@ class CaseResult:
     name: str
     passed: bool
     message: str = ""
+    seconds: float | None = None  # on the device's own clock (TIME lines)
 
 
 def device_scripts() -> list[Path]:
@@ -93,6 +94,11 @@ def parse_output(script: str, output: str) -> list[CaseResult]:
         elif line.startswith("FAIL "):
             name, _, msg = line[5:].partition(": ")
             results.append(CaseResult(script, name.strip(), False, msg))
+        elif line.startswith("TIME "):
+            name, _, ms = line[5:].rpartition(" ")
+            for r in results:
+                if r.name == name.strip() and ms.isdigit():
+                    r.seconds = int(ms) / 1000
         elif line.startswith("DONE "):
             done = True
     if not done:
@@ -131,6 +137,8 @@ def write_junit(results: list[CaseResult], path: Path, device_name: str) -> None
     )
     for r in results:
         case = ET.SubElement(suite, "testcase", classname=f"device_tests.{r.script}", name=r.name)
+        if r.seconds is not None:
+            case.set("time", f"{r.seconds:.3f}")
         if not r.passed:
             ET.SubElement(case, "failure", message=r.message[:200]).text = r.message
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -64,18 +64,21 @@ def build_rom() -> Path:
     objects = []
     for src in ROM_SOURCES:
         obj = out / (src + ".o")
-        subprocess.run([gcc, *ROM_CFLAGS, "-c", str(ROM_DIR / src), "-o", str(obj)], check=True)
+        _tool([gcc, *ROM_CFLAGS, "-c", str(ROM_DIR / src), "-o", str(obj)])
         objects.append(str(obj))
     elf = out / "rom.elf"
-    subprocess.run(
-        [gcc, "-mcpu=cortex-m0plus", "-mthumb", "-nostdlib", "-T", str(ROM_DIR / "rom.ld"),
-         "-Wl,--gc-sections", *objects, "-lgcc", "-o", str(elf)],
-        check=True,
-    )
-    subprocess.run([objcopy, "-O", "binary", str(elf), str(rom)], check=True)
+    _tool([gcc, "-mcpu=cortex-m0plus", "-mthumb", "-nostdlib", "-T", str(ROM_DIR / "rom.ld"),
+           "-Wl,--gc-sections", *objects, "-lgcc", "-o", str(elf)])
+    _tool([objcopy, "-O", "binary", str(elf), str(rom)])
     stamp.write_text(digest)
     step(f"emulator ROM built: {rom} ({rom.stat().st_size} bytes)")
     return rom
+
+
+def _tool(cmd: list[str]) -> None:
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise BuildError(f"building the emulator ROM: {' '.join(cmd[:2])} ... failed:\n{proc.stdout}{proc.stderr}")
 
 
 def node_binary() -> str:

@@ -1,5 +1,6 @@
-"""The host side of the host link: runs a test script on a board over its
-serial console and, while it runs, forwards its TLS/DTLS ciphertext.
+"""Runs a script on a serial board (real or emulated) through the raw REPL,
+and, while it runs, serves the host link: forwards the TLS/DTLS ciphertext
+of a board that has no network of its own.
 
 A board without a network (a plain Pico, or the emulated one) runs the TLS
 engine itself over memory BIOs and sends the ciphertext as request lines on

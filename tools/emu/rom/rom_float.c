@@ -511,13 +511,14 @@ typedef struct {
 } rom_fn_table_t;
 
 extern void rom_dsincos(void);  // rom_start.S: needs four result registers
+extern void rom_unimplemented(void);  // rom_start.S: the *_fast_flags entries (result in CPU flags)
 
 #define F(fn) ((const void *)(fn))
 
 const rom_fn_table_t rom_sf_block __attribute__((aligned(4))) = {
     0, 32, 0, {
         F(rom_fadd), F(rom_fsub), F(rom_fmul), F(rom_fdiv),
-        F(rom_fcmp), F(rom_fcmp), F(rom_fsqrt), F(rom_float2int),
+        F(rom_fcmp), F(rom_unimplemented), F(rom_fsqrt), F(rom_float2int),
         F(rom_float2fix), F(rom_float2uint), F(rom_float2ufix), F(rom_int2float),
         F(rom_fix2float), F(rom_uint2float), F(rom_ufix2float), F(rom_fcos),
         F(rom_fsin), F(rom_ftan), F(rom_fsin), F(rom_fexp),
@@ -530,7 +531,7 @@ const rom_fn_table_t rom_sf_block __attribute__((aligned(4))) = {
 const rom_fn_table_t rom_sd_block __attribute__((aligned(4))) = {
     0, 32, 0, {
         F(rom_dadd), F(rom_dsub), F(rom_dmul), F(rom_ddiv),
-        F(rom_dcmp), F(rom_dcmp), F(rom_dsqrt), F(rom_double2int),
+        F(rom_dcmp), F(rom_unimplemented), F(rom_dsqrt), F(rom_double2int),
         F(rom_double2fix), F(rom_double2uint), F(rom_double2ufix), F(rom_int2double),
         F(rom_fix2double), F(rom_uint2double), F(rom_ufix2double), F(rom_dcos),
         F(rom_dsin), F(rom_dtan), F(rom_dsincos), F(rom_dexp),

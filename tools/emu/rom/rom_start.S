@@ -23,6 +23,7 @@
     .equ BKPT_USB_BOOT, 0x12
     .equ BKPT_UNKNOWN_LOOKUP, 0x13
     .equ BKPT_FAULT, 0x14
+    .equ BKPT_UNIMPLEMENTED, 0x15
 
     .equ SRAM_END, 0x20042000
     .equ BOOT2_SRAM, 0x20041f00
@@ -77,6 +78,14 @@ rom_park:
 rom_fault:
     bkpt BKPT_FAULT
     b rom_fault
+
+/* A table entry this ROM leaves out (no SDK code calls it): stop loudly
+ * rather than return a wrong answer. */
+    .thumb_func
+    .global rom_unimplemented
+rom_unimplemented:
+    bkpt BKPT_UNIMPLEMENTED
+    b rom_unimplemented
 
 /* void *rom_table_lookup(const uint16_t *table, uint32_t code): entries are
  * (code, pointer) half-word pairs ending with code 0. */

@@ -12,15 +12,16 @@ this machine.  Cycles = microseconds x 125.
 from __future__ import annotations
 
 import ssl
+import statistics
 
-from .. import certs, hostlink, paths
+from .. import certs, paths
 from ..devices import EmulatedPico
 from ..hostserver import TlsEchoServer
 from ..progress import step
 from .context import CERTS, Bench, attempt
-from .device import BenchError, parse_result
+from .device import BenchError, parse_result, script_file
 from .report import Section
-from .stats import Missing, Single, Stat
+from .stats import Missing, Single, ms
 
 CLOCK_MHZ = 125
 PY_VERSIONS = {"TLS 1.2": ssl.TLSVersion.TLSv1_2, "TLS 1.3": ssl.TLSVersion.TLSv1_3}
@@ -61,28 +62,20 @@ def run(b: Bench, time_section: Section, heap_section: Section, rounds: int, war
                 if isinstance(figures, Missing):
                     time_section.add(name, emu=figures)
                     continue
-                device_ms = Stat([us / 1000 for us in figures["us"]], "ms")
-                link_ms = Stat([us / 1000 for us in figures["link_us"]], "ms")
+                device_ms, link_ms = ms(figures["us"]), ms(figures["link_us"])
                 mcycles = device_ms.median * 1000 * CLOCK_MHZ / 1e6
                 time_section.add(name, emu=device_ms,
                                  note=f"{mcycles:.0f} Mcycles; link {link_ms.median:.0f} ms; {figures['version']}")
-                heap_section.add(name, steady=Single(_median(figures["steady"]), "B"),
-                                 peak=Single(_median(figures["peak"]), "B"))
+                heap_section.add(name, steady=Single(statistics.median(figures["steady"]), "B"),
+                                 peak=Single(statistics.median(figures["peak"]), "B"))
     finally:
         pico.close()
 
 
-def _median(values: list[int]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
-
-
 def _measure(pico: EmulatedPico, b: Bench, server: TlsEchoServer, ca: str, rounds: int, warmup: int) -> dict:
     params = dict(SERVER="bench", CA_PEM=b.pki[ca].pem(), HOSTNAME=certs.HOSTNAME, N=rounds, WARMUP=warmup)
-    script = b.workdir / "emu_handshake.py"
-    script.write_text("".join(f"{k} = {v!r}\n" for k, v in params.items()) + SCRIPT.read_text())
-    port = pico.start()
-    out = hostlink.run_script(port, script, {"hostlink.py": LINK.read_bytes()}, {"bench": ("tcp", server.port)})
+    script = script_file(SCRIPT.name, params, b.workdir)
+    out = pico.run_script(script, {"hostlink.py": LINK.read_bytes()}, {"bench": ("tcp", server.port)})
     try:
         return parse_result(out)
     except BenchError:

@@ -9,7 +9,6 @@ is saved on exit and restored on the next start.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from .. import paths
@@ -29,8 +28,7 @@ def run(args) -> int:
         print(f"emulated Pico running {uf2}")
         print(f"serial port: {emu.tty}   (e.g. mpremote connect {emu.tty} repl; Ctrl-C here stops it)", flush=True)
         try:
-            while emu.proc is not None and emu.proc.poll() is None:
-                time.sleep(0.5)
+            emu.proc.wait()
         except KeyboardInterrupt:
             pass
         if emu.proc is not None and emu.proc.returncode not in (None, 0):
