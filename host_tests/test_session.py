@@ -41,3 +41,26 @@ def test_session_resumes(mp, pki, tls_server, version):
     assert out[2] == "ValueError session: not a session saved by this firmware"
     assert out[3].startswith("TypeError")
     assert [s.resumed for s in server.seen[:2]] == [False, True]
+
+
+MID_HANDSHAKE = """
+import ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+c_in, c_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+client = ctx.wrap_bio(c_in, c_out, server_hostname="localhost")
+try:
+    client.do_handshake()
+except ssl.SSLWantReadError:
+    print("ClientHello", c_out.pending > 0)
+try:
+    client.session = b"anything"
+except ValueError as e:
+    print("ValueError", e)
+"""
+
+
+def test_a_session_cannot_be_swapped_in_mid_handshake(mp, pki):
+    # mbedTLS is already using the session it would replace.
+    out = mp.run(MID_HANDSHAKE, CA=str(pki["ca"].cert_pem)).lines
+    assert out == ["ClientHello True", "ValueError session: set it before the handshake"]

@@ -202,6 +202,12 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         }
     }
     conn->handshake_done = mbedtls_ssl_is_handshake_over(&conn->ssl) && conn->cork_len == 0;
+    if (conn->handshake_done && conn->cork_buf != NULL) {
+        // The cork is for handshake flights only: give its memory back.
+        m_del(byte, conn->cork_buf, conn->cork_alloc);
+        conn->cork_buf = NULL;
+        conn->cork_alloc = 0;
+    }
     if (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
         return ret;
     }
@@ -656,7 +662,9 @@ void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session_in) {
     if (conn->server_side) {
         mp_raise_ValueError(MP_ERROR_TEXT("session: only a client resumes a session"));
     }
-    if (conn->handshake_done) {
+    // Once the handshake has started mbedTLS is using the session it would
+    // replace: only a connection that has not sent its ClientHello takes one.
+    if (conn->handshake_done || conn->ssl.MBEDTLS_PRIVATE(state) != MBEDTLS_SSL_HELLO_REQUEST) {
         mp_raise_ValueError(MP_ERROR_TEXT("session: set it before the handshake"));
     }
     mp_buffer_info_t buf;

@@ -52,6 +52,9 @@ int modssl_conn_flush_cork(mp_obj_ssl_conn_t *conn) {
         if (n < 0) {
             return n;
         }
+        if (n == 0) {
+            return MBEDTLS_ERR_SSL_WANT_WRITE;  // the stream took nothing: try again later, never spin
+        }
         memmove(conn->cork_buf, conn->cork_buf + n, conn->cork_len - n);
         conn->cork_len -= n;
     }
