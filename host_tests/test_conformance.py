@@ -9,6 +9,7 @@ import subprocess
 import time
 
 import pytest
+from modssl_harness.localhost import free_port
 
 # Serves CONNS connections: handshake, echo until EOF; prints one line each.
 SERVER = """
@@ -38,12 +39,6 @@ for _ in range(CONNS):
         print("ERR", e.args[-1])
         c.close()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(mp, pki, conns=1, client_ca=None):

@@ -13,6 +13,7 @@ import threading
 import time
 
 import pytest
+from modssl_harness.localhost import free_port
 
 CLIENT = """
 import select, socket
@@ -134,12 +135,6 @@ except SSL.ZeroReturnError:
 print("shutdown", conn.shutdown())
 conn.close()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])

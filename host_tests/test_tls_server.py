@@ -7,6 +7,7 @@ import ssl
 import subprocess
 
 import pytest
+from modssl_harness.localhost import free_port
 
 # One connection: handshake, echo until EOF, clean close.  Prints the port
 # first, then what it saw.
@@ -54,12 +55,6 @@ print("ECHOED", total)
 t.close()
 s.close()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(mp, pki, cert="server_ec", min_version=0, max_version=0, client_ca=None,

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Self
 
+from .localhost import free_udp_port  # noqa: F401  (callers import it from here)
+
 MTU = 1400  # what the pyOpenSSL peers fragment to
 
 C2S = "c2s"  # client to server
@@ -151,12 +153,6 @@ class LossyRelay:
                 if now >= deadline:
                     del self.held[direction]
                     self._send(direction, data)
-
-
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

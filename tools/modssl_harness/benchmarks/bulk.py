@@ -48,14 +48,6 @@ def split(result: dict, size: int, cipher: str) -> tuple[Cell, Cell]:
     return mbps(size, result["up"]), mbps(size, result["down"])
 
 
-def cpython(b: Bench, job: str) -> dict:
-    """Run one cpython_side.py job in a process of its own, like the firmwares."""
-    proc = subprocess.run(b.cpython_argv(job), env=b.cpython_env(), capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0:
-        raise device.BenchError(proc.stderr[-1500:])
-    return device.parse_result(proc.stdout)
-
-
 def run(b: Bench, sec: Section, ceiling: dict[str, float]) -> None:
     sockets(b, sec, ceiling)
     memory_bio(b, sec, ceiling)
@@ -74,7 +66,7 @@ def sockets(b: Bench, sec: Section, ceiling: dict[str, float]) -> None:
                 res[name] = split(out, c.bulk_size, iana) if isinstance(out, dict) else (out, out)
             job = json.dumps(dict(kind="bulk", host="127.0.0.1", port=srv.port, ca_pem=str(b.pki["ca"].cert_pem),
                                   cipher=iana, size=c.bulk_size, n=c.bulk_runs))
-            out = attempt("CPython", lambda: cpython(b, job))
+            out = attempt("CPython", lambda: b.run_cpython(job))
             res["cpython"] = (mbps(c.bulk_size, out["up"]), mbps(c.bulk_size, out["down"])) \
                 if isinstance(out, dict) else (out, out)
             # stock's set_ciphers raises for a suite its build lacks.
@@ -122,7 +114,7 @@ def memory_bio(b: Bench, sec: Section, ceiling: dict[str, float]) -> None:
         job = json.dumps(dict(kind="bio_bulk", ca_pem=str(b.pki["ca"].cert_pem), cert_pem=str(server.cert_pem),
                               key_pem=str(server.key_pem), cipher=iana, size=size, n=c.bulk_runs))
         # CPython reports OpenSSL's name for the suite.
-        cells["cpython"] = bio_cell(attempt("CPython", lambda: cpython(b, job)), size, OPENSSL_CIPHERS[iana])
+        cells["cpython"] = bio_cell(attempt("CPython", lambda: b.run_cpython(job)), size, OPENSSL_CIPHERS[iana])
         seal, open_ = ceiling.get(f"{key}_seal_MBps"), ceiling.get(f"{key}_open_MBps")
         # One process seals and opens each byte, so the times add up.
         ceil: Cell = Single(1 / (1 / seal + 1 / open_), "MB/s") if seal and open_ else Missing("not built")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
+import ssl
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,13 +12,18 @@ from typing import Callable
 
 from .. import paths
 from ..certs import Pki
+from ..localhost import free_port  # noqa: F401  (the bench modules import it from here)
 from ..progress import step
-from .device import BenchError
+from .device import BenchError, parse_result
 from .stats import Cell, Missing
 
 # Certificates by label: (server certificate, the CA that signed it).
 CERTS = {"ECDSA P-256": ("server_ec", "ca"), "RSA-2048": ("server_rsa", "ca_rsa")}
 VERSIONS = {"TLS 1.2": 0x0303, "TLS 1.3": 0x0304}
+# The same versions as CPython's ssl names them (the host peers), by wire value.
+PY_VERSIONS = {0x0303: ssl.TLSVersion.TLSv1_2, 0x0304: ssl.TLSVersion.TLSv1_3}
+# The handshakes the heap and instruction-count figures are taken for.
+CASES = (("TLS 1.2", "ECDSA P-256"), ("TLS 1.2", "RSA-2048"), ("TLS 1.3", "ECDSA P-256"))
 
 
 @dataclass
@@ -52,11 +58,13 @@ class Bench:
     def cpython_env(self) -> dict[str, str]:
         return dict(os.environ, PYTHONPATH=str(paths.REPO / "tools"))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    def run_cpython(self, job: str) -> dict:
+        """One cpython_side.py job (JSON) in a process of its own, like the firmwares."""
+        proc = subprocess.run(self.cpython_argv(job), env=self.cpython_env(), capture_output=True, text=True,
+                              timeout=300)
+        if proc.returncode != 0:
+            raise BenchError(proc.stderr[-1500:])
+        return parse_result(proc.stdout)
 
 
 def attempt(what: str, fn: Callable[[], Cell]) -> Cell:

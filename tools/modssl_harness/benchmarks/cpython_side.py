@@ -14,7 +14,8 @@ import ssl
 import sys
 import time
 
-TLS_VERSIONS = {0x0303: ssl.TLSVersion.TLSv1_2, 0x0304: ssl.TLSVersion.TLSv1_3}
+from modssl_harness.benchmarks.context import PY_VERSIONS
+
 # OpenSSL's names for the IANA suites the bench uses.
 OPENSSL_CIPHERS = {
     "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256": "ECDHE-ECDSA-AES128-GCM-SHA256",
@@ -30,7 +31,7 @@ def client_context(ca_pem: str, version: int | None = None, cipher: str | None =
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.load_verify_locations(cafile=ca_pem)
     if version is not None:
-        ctx.minimum_version = ctx.maximum_version = TLS_VERSIONS[version]
+        ctx.minimum_version = ctx.maximum_version = PY_VERSIONS[version]
     if cipher is not None:
         ctx.set_ciphers(OPENSSL_CIPHERS[cipher])
     return ctx
@@ -65,7 +66,7 @@ def server(port: int, cert_pem: str, key_pem: str, version: int | None, count: i
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert_pem, key_pem)
     if version is not None:
-        ctx.minimum_version = ctx.maximum_version = TLS_VERSIONS[version]
+        ctx.minimum_version = ctx.maximum_version = PY_VERSIONS[version]
     srv = socket.create_server(("127.0.0.1", port))
     print("READY", flush=True)
     for _ in range(count):

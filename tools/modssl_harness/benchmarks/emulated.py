@@ -11,20 +11,18 @@ this machine.  Cycles = microseconds x 125.
 
 from __future__ import annotations
 
-import ssl
 import statistics
 
 from .. import certs, paths
 from ..devices import EmulatedPico
 from ..hostserver import TlsEchoServer
 from ..progress import step
-from .context import CERTS, Bench, attempt
+from .context import CERTS, PY_VERSIONS, VERSIONS, Bench, attempt
 from .device import BenchError, parse_result, script_file
 from .report import Section
 from .stats import Missing, Single, ms
 
 CLOCK_MHZ = 125
-PY_VERSIONS = {"TLS 1.2": ssl.TLSVersion.TLSv1_2, "TLS 1.3": ssl.TLSVersion.TLSv1_3}
 SCRIPT = paths.REPO / "bench" / "device" / "emu_handshake.py"
 LINK = paths.REPO / "device_tests" / "hostlink.py"
 
@@ -47,13 +45,14 @@ def run(b: Bench, time_section: Section, heap_section: Section, rounds: int, war
     uf2 = paths.firmware_path("rp2", "modssl")
     if not uf2.exists():
         why = Missing("no rp2 firmware: make firmware-rp2")
-        for vname in PY_VERSIONS:
+        for vname in VERSIONS:
             for cname in CERTS:
                 time_section.add(f"client, full, {vname}, {cname}", emu=why)
         return
     pico = EmulatedPico(uf2)
     try:
-        for vname, version in PY_VERSIONS.items():
+        for vname, wire in VERSIONS.items():
+            version = PY_VERSIONS[wire]
             for cname, (cert, ca) in CERTS.items():
                 step(f"emulated Pico: client handshake, {vname}, {cname}")
                 with TlsEchoServer(b.pki[cert], min_version=version, max_version=version) as server:

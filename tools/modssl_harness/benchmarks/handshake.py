@@ -9,30 +9,18 @@ the handshake, so all servers are seen through one clock.
 from __future__ import annotations
 
 import json
-import ssl
-import subprocess
 
 from ..hostserver import TlsEchoServer
 from ..progress import step
 from . import cpython_side, device
-from .context import CERTS, VERSIONS, Bench, attempt, free_port
+from .context import CERTS, PY_VERSIONS, VERSIONS, Bench, attempt, free_port
 from .report import Section
 from .stats import Missing, ms
-
-PY_VERSIONS = {0x0303: ssl.TLSVersion.TLSv1_2, 0x0304: ssl.TLSVersion.TLSv1_3}
 
 
 def section() -> Section:
     return Section("Handshake latency", "ms, min / **median** / max", ["ours", "stock", "cpython"],
                    ratios=[("ours", "stock"), ("ours", "cpython")])
-
-
-def run_cpython_client(b: Bench, job: dict) -> dict:
-    proc = subprocess.run(b.cpython_argv(json.dumps(dict(kind="client", **job))), env=b.cpython_env(),
-                          capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0:
-        raise device.BenchError(proc.stderr[-1500:])
-    return device.parse_result(proc.stdout)
 
 
 def client_side(b: Bench, sec: Section) -> None:
@@ -49,7 +37,7 @@ def client_side(b: Bench, sec: Section) -> None:
                          if v == 0x0303 else Missing("no TLS 1.3"))
                 job = dict(host="127.0.0.1", port=srv.port, ca_pem=str(b.pki[ca].cert_pem), version=v,
                            n=c.handshakes, warmup=c.warmup)
-                py = attempt("CPython", lambda: ms(run_cpython_client(b, job)["us"]))
+                py = attempt("CPython", lambda: ms(b.run_cpython(json.dumps(dict(kind="client", **job)))["us"]))
             sec.add(f"client, full, {vname}, {cname}", ours=ours, stock=stock, cpython=py)
 
 
@@ -122,7 +110,7 @@ def resumed(b: Bench, sec: Section) -> None:
         with TlsEchoServer(b.pki[cert], min_version=pv, max_version=pv) as srv:
             job = dict(host="127.0.0.1", port=srv.port, ca_pem=str(b.pki[ca].cert_pem), version=v,
                        n=b.counts.handshakes, warmup=b.counts.warmup, resume=True)
-            py = attempt("CPython", lambda: ms(run_cpython_client(b, job)["us"]))
+            py = attempt("CPython", lambda: ms(b.run_cpython(json.dumps(dict(kind="client", **job)))["us"]))
         with TlsEchoServer(b.pki[cert], min_version=pv, max_version=pv) as srv:
             params = dict(HOST="127.0.0.1", PORT=srv.port, CA=str(b.pki[ca].cert_der), VERSION=v,
                           N=b.counts.handshakes, WARMUP=b.counts.warmup, NODELAY=True, RESUME=True)

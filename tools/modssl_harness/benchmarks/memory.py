@@ -20,13 +20,10 @@ from pathlib import Path
 from ..hostserver import TlsEchoServer
 from ..progress import step
 from . import device, firmwares
-from .context import CERTS, VERSIONS, Bench, attempt
+from .context import CASES, CERTS, PY_VERSIONS, VERSIONS, Bench, attempt
 from .peers import BulkServer
 from .report import Section
 from .stats import Cell, Missing, Single
-
-PY_VERSIONS = {0x0303: ssl.TLSVersion.TLSv1_2, 0x0304: ssl.TLSVersion.TLSv1_3}
-CASES = (("TLS 1.2", "ECDSA P-256"), ("TLS 1.2", "RSA-2048"), ("TLS 1.3", "ECDSA P-256"))
 
 
 def heap_section() -> Section:
