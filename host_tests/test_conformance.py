@@ -82,7 +82,6 @@ def fragmented_client(port: int, ca, version: ssl.TLSVersion, fragment: int) -> 
                 break
             except ssl.SSLWantReadError:
                 incoming.write(sock.recv(65536))
-        tls.unwrap() if False else None
     return got
 
 

@@ -205,7 +205,7 @@ def test_client_rejects_server_with_wrong_name(mp, pki):
     with PyOpenSSLDtlsServer(pki["server_wronghost"]) as peer:
         out = mp.run(CLIENT, PORT=peer.port, CA=str(pki["ca"].cert_pem), CERT=None, KEY=None, MESSAGE=b"x").lines
     assert len(out) == 1 and out[0].startswith("HANDSHAKE-ERROR"), out
-    assert "hostname" in out[0] or "CN" in out[0] or "name" in out[0], out
+    assert "hostname mismatch" in out[0], out
 
 
 # --- the firmware as server -------------------------------------------------

@@ -220,8 +220,11 @@ def unpack(src: Source, archive: Path, dest: Path) -> None:
             _run(["dpkg-deb", "-x", str(archive), str(tmp)], f"unpacking {archive.name}")
             root = tmp / src.strip if src.strip else tmp
         else:
-            with tarfile.open(archive) as tar:
-                tar.extractall(tmp, filter="tar")
+            try:
+                with tarfile.open(archive) as tar:
+                    tar.extractall(tmp, filter="tar")
+            except (tarfile.TarError, EOFError, OSError) as exc:
+                raise FetchError(f"{archive}: cannot unpack ({exc.__class__.__name__}); delete it to fetch it again") from exc
             root = tmp / src.strip if src.strip else tmp
         if not root.is_dir():
             raise FetchError(f"{archive.name}: expected top-level {src.strip!r} inside")
