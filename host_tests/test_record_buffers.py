@@ -28,6 +28,7 @@ CLIENT = """
 import gc, socket, ssl
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.load_verify_locations(cafile=CAFILE)
+ctx.release_buffers = False  # measure the buffers' size, not their release
 if MFL:
     ctx.max_fragment_length = MFL
 s = socket.socket()
@@ -109,6 +110,7 @@ if MFL:
     cctx.max_fragment_length = MFL
 sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 sctx.load_cert_chain(CERT, KEY)
+cctx.release_buffers = sctx.release_buffers = False  # the buffers' size, not their release
 c_in, c_out, s_in, s_out = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
 client = cctx.wrap_bio(c_in, c_out, server_hostname="localhost")
 server = sctx.wrap_bio(s_in, s_out, server_side=True)

@@ -65,6 +65,7 @@ typedef struct _mp_obj_ssl_context_t {
     bool check_hostname;
     bool has_ca;
     bool has_cert;
+    bool keep_buffers;              // False (default): idle connections release their record buffers
     uint16_t minimum_version;
     uint16_t maximum_version;
     uint16_t max_fragment_length;   // RFC 6066 request; 0 = none

@@ -208,8 +208,18 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         conn->cork_buf = NULL;
         conn->cork_alloc = 0;
     }
+    if (conn->handshake_done && !conn->context->keep_buffers && conn->last_error == 0) {
+        // Idle between operations: the record buffers go back to the heap
+        // (mbedTLS keeps them while a record or unsent data is in them).
+        mbedtls_ssl_release_buffers(&conn->ssl);
+    }
     if (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
         return ret;
+    }
+    if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED && conn->handshake_done) {
+        // Taking a record buffer again failed: nothing changed, the same
+        // call can be repeated once memory is free (not a sticky error).
+        modssl_raise_conn_error(conn, ret);
     }
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
     if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED && !conn->has_client_id) {
