@@ -92,3 +92,89 @@ def test_asyncio_server_many_concurrent_clients(mp, pki):
     lines = asyncio.run(asyncio.wait_for(all_clients(), 60))
     assert sorted(lines) == sorted(f"echo: hello {i}\n".encode() for i in range(n))
     assert f"served {n}" in bg.finish().stdout
+
+
+# A board-sized heap.  The serving process binds its own port and reports it
+# (MicroPython's unix sockets have no getsockname(), so it tries random high
+# ports until one binds); asyncio's own Server serves the listening socket.
+CROWD_SERVER = """
+import asyncio, gc, random, socket, ssl
+from asyncio.stream import Server
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(CERT, KEY)
+served = 0
+errors = []
+done = asyncio.Event()
+
+async def handle(reader, writer):
+    global served
+    try:
+        line = await reader.readline()
+        writer.write(b"echo: " + line)
+        await writer.drain()
+        served += 1
+    except Exception as e:
+        errors.append(repr(e))
+    finally:
+        writer.close()
+        try:
+            await writer.wait_closed()
+        except OSError:
+            pass
+        if served + len(errors) == N:
+            done.set()
+
+async def main():
+    s = socket.socket()
+    s.setblocking(False)
+    for _ in range(100):
+        port = 20000 + random.getrandbits(15) % 40000
+        try:
+            s.bind(socket.getaddrinfo("127.0.0.1", port)[0][-1])
+            break
+        except OSError:
+            pass
+    s.listen(N)
+    server = Server()
+    server.task = asyncio.create_task(server._serve(s, handle, ctx))
+    print("port", port)
+    try:
+        # Clients whose connection failed before the handler never call it.
+        await asyncio.wait_for(done.wait(), 100)
+    except asyncio.TimeoutError:
+        pass
+    server.close()
+    gc.collect()
+    print("served", served, "errors", errors[:3])
+
+asyncio.run(main())
+"""
+
+
+def test_asyncio_server_serves_100_concurrent_clients_in_a_2_mib_heap(mp, pki):
+    # The complaint MicroPython TLS users raise most: running out of RAM with
+    # a few connections.  100 clients connect at once; each handshake takes
+    # input buffers sized for its records, and an idle connection none.
+    n = 100
+    bg = mp.start(CROWD_SERVER, heapsize="2M", CERT=str(pki["server_ec"].cert_pem),
+                  KEY=str(pki["server_ec"].key_pem), N=n)
+    port = int(bg.first_line.split()[1])
+    ctx = host_ssl.create_default_context(cafile=str(pki["ca"].cert_pem))
+
+    async def client(i: int) -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=ctx, server_hostname="localhost")
+        writer.write(f"hello {i}\n".encode())
+        await writer.drain()
+        line = await reader.readline()
+        writer.close()
+        return line
+
+    async def all_clients() -> list:
+        return await asyncio.gather(*[client(i) for i in range(n)], return_exceptions=True)
+
+    lines = asyncio.run(asyncio.wait_for(all_clients(), 120))
+    answered = sum(line == f"echo: hello {i}\n".encode() for i, line in enumerate(lines))
+    out = bg.finish(timeout=150)
+    failures = [repr(x) for x in lines if not isinstance(x, bytes)][:3]
+    assert answered == n, (answered, failures, out.stdout[-500:], out.stderr[-500:])
+    assert out.stdout.splitlines()[-1] == f"served {n} errors []"
