@@ -13,6 +13,7 @@ import struct
 import pytest
 
 from modssl_harness import uf2
+from modssl_harness.benchmarks import sizes
 
 
 def test_uf2_is_a_complete_rp2040_image(rp2_uf2):
@@ -43,6 +44,18 @@ def test_size_report(rp2_uf2):
     mine, base = report["modssl"], report["baseline"]
     assert mine["flash"] > 0 and base["flash"] > 0
     assert report["flash_difference"] == mine["flash"] - base["flash"]
+
+
+def test_flash_breakdown_accounts_for_the_whole_image(rp2_uf2):
+    # The bench's flash-by-part rows come from the linker map: the parts must
+    # add up to the image (within the boot block and alignment padding), and
+    # the module's own C and the OpenSSL face land where they belong.
+    report = json.loads((rp2_uf2.parent / "size.json").read_text())
+    parts = sizes.map_parts(rp2_uf2.parent / "build" / "firmware.elf.map")
+    assert abs(sum(parts.values()) - report["modssl"]["flash"]) < 2048, (parts, report["modssl"])
+    assert parts["modssl C"] > 4096 and parts["mbedTLS: TLS 1.3"] > 4096
+    frozen = (rp2_uf2.parent / "build" / "frozen_content.c").read_text()
+    assert "ssl.py" in frozen and "OpenSSL" not in frozen  # boards install OpenSSL.SSL as a package
 
 
 @pytest.mark.parametrize(
