@@ -121,6 +121,7 @@ void modssl_conn_attach_io(mp_obj_ssl_conn_t *conn);
 int modssl_conn_flush_cork(mp_obj_ssl_conn_t *conn);
 bool modssl_conn_sock_is_nonblocking(mp_obj_ssl_conn_t *conn);
 int modssl_conn_timer_state(mp_obj_ssl_conn_t *conn);
+bool modssl_conn_input_ready(mp_obj_ssl_conn_t *conn);
 
 // ssl_conn.c
 mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, mp_obj_t sock,
