@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# Modules the on-firmware halves of the tests import (listening.py).
+MP_LIB = Path(__file__).resolve().parent / "mp_lib"
 sys.path.insert(0, str(REPO / "tools"))
 
 from modssl_harness import certs, paths  # noqa: E402
@@ -90,7 +92,7 @@ class MicroPython:
         prelude = "".join(f"{k} = {v!r}\n" for k, v in params.items())
         path = self.workdir / name
         path.write_text(prelude + textwrap.dedent(script))
-        env = dict(os.environ, **SANITIZER_ENV, MICROPYPATH=f".frozen:{self.workdir}")
+        env = dict(os.environ, **SANITIZER_ENV, MICROPYPATH=f".frozen:{self.workdir}:{MP_LIB}")
         return [*prefix, str(self.exe), "-X", f"heapsize={heapsize}", str(path)], env
 
     def run(

@@ -41,13 +41,13 @@ def test_many_concurrent_asyncio_clients(mp, pki, tls_server):
 
 
 # An asyncio TLS echo server.  The serving process binds its own port and
-# reports it (MicroPython's unix sockets have no getsockname(), so it tries
-# random high ports until one binds); asyncio's own Server serves the
-# listening socket.  It ends once N clients were handled (or after 100 s:
+# reports it (host_tests/mp_lib/listening.py); asyncio's own Server serves
+# the listening socket.  It ends once N clients were handled (or after 100 s:
 # a client whose connection failed before the handler never reaches it).
 ECHO_SERVER = """
-import asyncio, gc, random, socket, ssl
+import asyncio, gc, ssl
 from asyncio.stream import Server
+from listening import listen
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(CERT, KEY)
 served = 0
@@ -73,16 +73,8 @@ async def handle(reader, writer):
             done.set()
 
 async def main():
-    s = socket.socket()
+    s, port = listen(N)
     s.setblocking(False)
-    for _ in range(100):
-        port = 20000 + random.getrandbits(15) % 40000
-        try:
-            s.bind(socket.getaddrinfo("127.0.0.1", port)[0][-1])
-            break
-        except OSError:
-            pass
-    s.listen(N)
     server = Server()
     server.task = asyncio.create_task(server._serve(s, handle, ctx))
     print("port", port)
