@@ -196,9 +196,13 @@ static void conn_drain_input(mp_obj_ssl_conn_t *conn, int ret) {
 // a transfer in progress, where giving the buffers back and taking them
 // again for every record would cost a bulk transfer its speed.
 static void conn_release_buffers(mp_obj_ssl_conn_t *conn) {
+    #if defined(MODSSL_MBEDTLS_RELEASE_BUFFERS)
     if (conn->handshake_done && !conn->context->keep_buffers && conn->last_error == 0) {
         mbedtls_ssl_release_buffers(&conn->ssl);
     }
+    #else
+    (void)conn; // an unpatched mbedTLS (ESP-IDF's) keeps them
+    #endif
 }
 
 // Turn an mbedTLS result into: >= 0 done, WANT_READ / WANT_WRITE (the caller
