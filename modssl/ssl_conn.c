@@ -82,6 +82,9 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->timer_start_ms = 0;
     conn->timer_int_ms = 0;
     conn->timer_fin_ms = 0;
+    conn->deadline_ms = is_dtls && server_side ? ctx->dtls_handshake_timeout_ms : 0;
+    conn->deadline_start_ms = 0;
+    conn->deadline_running = false;
     conn->transport = sock != MP_OBJ_NULL ? MODSSL_TRANSPORT_STREAM : MODSSL_TRANSPORT_BIO;
     conn->poll_mask = 0;
     conn->server_side = server_side;
@@ -730,14 +733,58 @@ static void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&ssl_conn_set_mtu_obj) }, \
     { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_conn___del___obj) }
 
+// DTLS keeps datagram boundaries: read(n) and readinto(buf) return one
+// datagram, as recv(n) and recv_into(buf) do, where on TLS they are stream
+// calls that wait until n bytes (or the buffer's size) have come.
+static mp_obj_t ssl_socket_read_method(size_t n_args, const mp_obj_t *args) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
+    if (!conn_is_dtls(conn)) {
+        return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_read_obj), n_args, 0, args);
+    }
+    // read() without a size: one datagram of any size a record can carry.
+    mp_obj_t read1_args[2] = { args[0], MP_OBJ_NEW_SMALL_INT(MBEDTLS_SSL_IN_CONTENT_LEN) };
+    if (n_args > 1 && args[1] != mp_const_none && mp_obj_get_int(args[1]) >= 0) {
+        read1_args[1] = args[1];
+    }
+    return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_read1_obj), 2, 0, read1_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_read_method_obj, 1, 2, ssl_socket_read_method);
+
+static mp_obj_t ssl_socket_readinto_method(size_t n_args, const mp_obj_t *args) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
+    if (!conn_is_dtls(conn)) {
+        return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_readinto_obj), n_args, 0, args);
+    }
+    mp_buffer_info_t bufinfo;
+    mp_get_buffer_raise(args[1], &bufinfo, MP_BUFFER_WRITE);
+    size_t len = bufinfo.len;
+    if (n_args > 2) {
+        mp_int_t max = mp_obj_get_int(args[2]);
+        if (max < 0) {
+            mp_raise_ValueError(MP_ERROR_TEXT("readinto: nbytes must not be negative"));
+        }
+        len = MIN(len, (size_t)max);
+    }
+    int error;
+    mp_uint_t n = mp_stream_rw(args[0], bufinfo.buf, len, &error, MP_STREAM_RW_READ | MP_STREAM_RW_ONCE);
+    if (error != 0) {
+        if (mp_is_nonblocking_error(error)) {
+            return mp_const_none;
+        }
+        mp_raise_OSError(error);
+    }
+    return MP_OBJ_NEW_SMALL_INT(n);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_readinto_method_obj, 2, 3, ssl_socket_readinto_method);
+
 static const mp_rom_map_elem_t ssl_socket_locals_dict_table[] = {
     MODSSL_CONN_COMMON_METHODS,
-    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read_obj) },
-    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&mp_stream_readinto_obj) },
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&ssl_socket_read_method_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&ssl_socket_readinto_method_obj) },
     { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&mp_stream_unbuffered_readline_obj) },
     { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write_obj) },
     { MP_ROM_QSTR(MP_QSTR_recv), MP_ROM_PTR(&mp_stream_read1_obj) },
-    { MP_ROM_QSTR(MP_QSTR_recv_into), MP_ROM_PTR(&mp_stream_readinto_obj) },
+    { MP_ROM_QSTR(MP_QSTR_recv_into), MP_ROM_PTR(&ssl_socket_readinto_method_obj) },
     { MP_ROM_QSTR(MP_QSTR_send), MP_ROM_PTR(&mp_stream_write1_obj) },
     { MP_ROM_QSTR(MP_QSTR_sendall), MP_ROM_PTR(&ssl_socket_sendall_obj) },
     { MP_ROM_QSTR(MP_QSTR_setblocking), MP_ROM_PTR(&ssl_socket_setblocking_obj) },
