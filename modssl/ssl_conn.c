@@ -146,24 +146,58 @@ static void conn_check_open(mp_obj_ssl_conn_t *conn) {
     }
 }
 
-// mbedTLS drops a TLS connection on a malformed record header without an
-// alert; RFC 8446 5 / 6 and RFC 5246 6.2 say which alert that deserves.
-// (An over-long record surfaces as BAD_INPUT_DATA: mbedTLS refuses to read
-// more than its buffer holds.)
-static void conn_send_record_alert(mp_obj_ssl_conn_t *conn, int ret) {
-    const unsigned char *hdr = conn->ssl.MBEDTLS_PRIVATE(in_hdr);
-    if (hdr == NULL) {
+// Whether the last record this side sent was an alert (mbedTLS sends its
+// own fatal alert for most failures; one alert per failure is enough).
+static bool conn_alert_sent(mp_obj_ssl_conn_t *conn) {
+    return conn->ssl.MBEDTLS_PRIVATE(out_msgtype) == MBEDTLS_SSL_MSG_ALERT;
+}
+
+// mbedTLS ends a TLS connection without an alert for some failures; RFC
+// 8446 5/6 and RFC 5246 6.2/7.2 say which alert each one deserves: a bad
+// record header (decode_error, or unexpected_message for an unknown content
+// type), a message out of place (unexpected_message), a malformed one
+// (decode_error), a bad field (illegal_parameter).  Records too long for the
+// protocol or our buffer get record_overflow inside mbedTLS (patch 0007).
+static void conn_send_missing_alert(mp_obj_ssl_conn_t *conn, int ret) {
+    if (conn_is_dtls(conn) || conn_alert_sent(conn)) {
         return;
     }
-    unsigned type = hdr[0];
-    size_t len = ((size_t)hdr[3] << 8) | hdr[4];
-    unsigned char alert = MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
-    if (len > MBEDTLS_SSL_IN_CONTENT_LEN + 256) {
-        alert = MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW;
-    } else if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) {
-        return; // not a record problem
-    } else if (type < MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC || type > MBEDTLS_SSL_MSG_APPLICATION_DATA) {
-        alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
+    unsigned char alert;
+    switch (ret) {
+        case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+            alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
+            break;
+        case MBEDTLS_ERR_SSL_DECODE_ERROR:
+            alert = MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
+            break;
+        case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
+            alert = MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER;
+            break;
+        case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
+            // mbedTLS's TLS 1.2 server fails without telling the client why
+            // (its TLS 1.3 server sends certificate_required itself).
+            alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+            break;
+        case MBEDTLS_ERR_SSL_INVALID_RECORD:
+        case MBEDTLS_ERR_SSL_BAD_INPUT_DATA: {
+            const unsigned char *hdr = conn->ssl.MBEDTLS_PRIVATE(in_hdr);
+            if (hdr == NULL) {
+                return;
+            }
+            unsigned type = hdr[0];
+            size_t len = ((size_t)hdr[3] << 8) | hdr[4];
+            alert = MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
+            if (len > MBEDTLS_SSL_IN_CONTENT_LEN + 256) {
+                alert = MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW; // more than the input buffer holds
+            } else if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) {
+                return; // not a record problem
+            } else if (type < MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC || type > MBEDTLS_SSL_MSG_APPLICATION_DATA) {
+                alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
+            }
+            break;
+        }
+        default:
+            return;
     }
     mbedtls_ssl_send_alert_message(&conn->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, alert);
 }
@@ -241,16 +275,7 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         // A socket error (timeout, reset): not sticky, mbedTLS state is intact.
         modssl_raise_conn_error(conn, ret);
     }
-    if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE
-        && mbedtls_ssl_get_version_number(&conn->ssl) != MBEDTLS_SSL_VERSION_TLS1_3) {
-        // mbedTLS's TLS 1.2 server fails without telling the client why
-        // (its TLS 1.3 server sends certificate_required itself).
-        mbedtls_ssl_send_alert_message(&conn->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-            MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
-    }
-    if ((ret == MBEDTLS_ERR_SSL_INVALID_RECORD || ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) && !conn_is_dtls(conn)) {
-        conn_send_record_alert(conn, ret);
-    }
+    conn_send_missing_alert(conn, ret);
     conn->last_error = ret;
     modssl_conn_flush_cork(conn); // the fatal alert, best effort
     conn_drain_input(conn, ret);

@@ -1,0 +1,179 @@
+"""Protocol rules of RFC 8446 / RFC 5246 that a server must enforce, each
+checked with hand-built records sent from Python: the alert the RFC names
+must arrive before the connection closes.
+
+Records before the handshake are plaintext, so the alert is read as bytes.
+After a CPython handshake (over memory BIOs, so that raw records can be
+slipped in between its own) the server's alert is encrypted, and CPython
+decrypts it and names it in its SSLError."""
+
+from __future__ import annotations
+
+import os
+import socket
+import ssl
+import subprocess
+
+import pytest
+from modssl_harness.localhost import free_port
+from test_conformance import start
+
+ALERTS = {
+    10: "unexpected_message", 20: "bad_record_mac", 22: "record_overflow", 40: "handshake_failure",
+    47: "illegal_parameter", 50: "decode_error", 70: "protocol_version",
+}
+
+
+def record(content_type: int, body: bytes, version: bytes = b"\x03\x03") -> bytes:
+    return bytes([content_type]) + version + len(body).to_bytes(2, "big") + body
+
+
+def read_plain_alert(sock: socket.socket) -> tuple[int, int] | None:
+    """The first record the server sends, if it is a plaintext alert:
+    (level, description); None if the server closed without one."""
+    data = b""
+    while len(data) < 7:
+        try:
+            chunk = sock.recv(7 - len(data))
+        except ConnectionResetError:
+            return None
+        if not chunk:
+            return None
+        data += chunk
+    assert data[0] == 21, f"not an alert record: {data!r}"
+    return data[5], data[6]
+
+
+class Session:
+    """A CPython client over memory BIOs with a raw socket underneath."""
+
+    def __init__(self, port: int, ca, version: ssl.TLSVersion) -> None:
+        ctx = ssl.create_default_context(cafile=str(ca))
+        ctx.minimum_version = ctx.maximum_version = version
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.tls = ctx.wrap_bio(self.incoming, self.outgoing, server_hostname="localhost")
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+        while True:
+            try:
+                self.tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self.sock.sendall(self.outgoing.read())
+                data = self.sock.recv(65536)
+                assert data, "server closed during the handshake"
+                self.incoming.write(data)
+        self.sock.sendall(self.outgoing.read())
+        # One echo round trip: the server is past its handshake (and a TLS
+        # 1.3 server has sent its tickets) before anything is injected.
+        self.tls.write(b"ping")
+        self.sock.sendall(self.outgoing.read())
+        assert self.read() == b"ping"
+
+    def read(self) -> bytes:
+        while True:
+            try:
+                return self.tls.read(65536)
+            except ssl.SSLWantReadError:
+                data = self.sock.recv(65536)
+                if not data:
+                    raise ConnectionAbortedError("closed without an alert")
+                self.incoming.write(data)
+
+    def inject(self, raw: bytes) -> None:
+        self.sock.sendall(raw)
+
+    def alert_after(self, raw: bytes) -> str:
+        """Send raw bytes; the name of the fatal alert the server answers with."""
+        self.inject(raw)
+        try:
+            got = self.read()
+        except ssl.SSLError as e:
+            return e.reason or str(e)
+        except (ConnectionAbortedError, ConnectionResetError) as e:
+            return f"no alert ({e})"
+        finally:
+            self.sock.close()
+        return f"no alert (read {got!r})"
+
+
+@pytest.fixture
+def server(mp, pki):
+    port, bg = start(mp, pki)
+    yield port, bg
+    bg.kill()
+
+
+V12, V13 = ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3
+
+
+# --- record_overflow, checked before decryption ------------------------------
+
+@pytest.mark.parametrize("version,length,alert", [
+    (V13, 2**14 + 256, "BAD_RECORD_MAC"),          # longest legal TLS 1.3 ciphertext: decrypted, fails
+    (V13, 2**14 + 257, "RECORD_OVERFLOW"),
+    (V12, 2**14 + 2049, "RECORD_OVERFLOW"),
+    (V13, 2**16 - 1, "RECORD_OVERFLOW"),
+])
+def test_oversized_ciphertext_gets_record_overflow(server, pki, version, length, alert):
+    port, _ = server
+    session = Session(port, pki["ca"].cert_pem, version)
+    reason = session.alert_after(record(23, os.urandom(length)))
+    assert alert in reason.upper(), reason
+
+
+@pytest.mark.parametrize("length", [2**14, 2**14 + 1])
+def test_oversized_plaintext_record_gets_record_overflow(server, length):
+    # A plaintext handshake record (before any keys): a ClientHello of
+    # `length` bytes in one record.  Over 2^14 the record itself is refused;
+    # at 2^14 the (garbage) hello is read and refused for what it says.
+    port, _ = server
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        hello = b"\x01" + (length - 4).to_bytes(3, "big") + b"\x03\x03" + bytes(length - 6)
+        sock.sendall(record(22, hello, b"\x03\x01"))
+        got = read_plain_alert(sock)
+    assert got is not None and got[0] == 2, got
+    assert (got[1] == 22) == (length > 2**14), got
+
+
+def test_handshake_message_too_big_for_the_buffer_gets_an_alert(server):
+    # A ClientHello of 2^24-1 bytes, sent in legal 2^14-byte records: more
+    # than the server can hold.  It must refuse with a fatal alert, never
+    # just close.
+    port, _ = server
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        body = b"\x01\xff\xff\xff" + b"\x03\x03" + bytes(2**14 - 6)
+        try:
+            sock.sendall(record(22, body, b"\x03\x01"))
+            for _ in range(4):
+                sock.sendall(record(22, bytes(2**14)))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        got = read_plain_alert(sock)
+    assert got is not None, "closed without an alert"
+    assert got[0] == 2, got
+
+
+def test_handshake_message_split_by_application_data_gets_unexpected_message(server):
+    # RFC 5246 6.2.1 / RFC 8446 5.1: handshake fragments are not interleaved
+    # with other record types.
+    port, _ = server
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(record(22, b"\x01\x00\x01\x00\x03\x03", b"\x03\x01") + record(23, b"x"))
+        assert read_plain_alert(sock) == (2, 10)
+
+
+# --- alerts and change_cipher_spec -------------------------------------------
+
+@pytest.mark.parametrize("level", [0, 3, 255])
+def test_alert_with_an_unknown_level_gets_illegal_parameter(server, level):
+    port, _ = server
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(record(21, bytes([level, 10]), b"\x03\x01"))
+        assert read_plain_alert(sock) == (2, 47)
+
+
+def test_change_cipher_spec_after_the_tls13_handshake_gets_unexpected_message(server, pki):
+    port, _ = server
+    session = Session(port, pki["ca"].cert_pem, V13)
+    reason = session.alert_after(record(20, b"\x01"))
+    assert "UNEXPECTED_MESSAGE" in reason.upper(), reason
