@@ -177,3 +177,96 @@ def test_change_cipher_spec_after_the_tls13_handshake_gets_unexpected_message(se
     session = Session(port, pki["ca"].cert_pem, V13)
     reason = session.alert_after(record(20, b"\x01"))
     assert "UNEXPECTED_MESSAGE" in reason.upper(), reason
+
+
+# --- version negotiation and ClientHello forms --------------------------------
+
+def start_with(mp, cert, ciphers=None):
+    from test_conformance import SERVER
+    script = SERVER.replace("ctx.load_cert_chain(CERT, KEY)\n",
+                            "ctx.load_cert_chain(CERT, KEY)\nif CIPHERS:\n    ctx.set_ciphers(CIPHERS)\n")
+    port = free_port()
+    bg = mp.start(script, PORT=port, CERT=str(cert.cert_pem), KEY=str(cert.key_pem), CONNS=1, CLIENT_CA=None,
+                  CIPHERS=ciphers)
+    assert bg.first_line == "ready"
+    return port, bg
+
+
+def extension(ext_type: int, body: bytes) -> bytes:
+    return ext_type.to_bytes(2, "big") + len(body).to_bytes(2, "big") + body
+
+
+def vector(data: bytes, size: int) -> bytes:
+    return len(data).to_bytes(size, "big") + data
+
+
+TLS12_EXTENSIONS = (
+    extension(10, vector(b"\x00\x17\x00\x1d", 2))                 # supported_groups: secp256r1, x25519
+    + extension(11, vector(b"\x00", 1))                             # ec_point_formats: uncompressed
+    + extension(13, vector(b"\x04\x03\x08\x04\x04\x01", 2))        # signature_algorithms
+)
+# ECDHE-ECDSA-AES128-GCM-SHA256, ECDHE-RSA-AES128-GCM-SHA256, ECDHE-ECDSA-CHACHA20
+TLS12_SUITES = b"\xc0\x2b\xc0\x2f\xcc\xa9"
+
+
+def client_hello(legacy_version: bytes, extensions: bytes | None, suites: bytes = TLS12_SUITES) -> bytes:
+    body = legacy_version + os.urandom(32) + b"\x00" + vector(suites, 2) + b"\x01\x00"
+    if extensions is not None:
+        body += vector(extensions, 2)
+    return record(22, b"\x01" + vector(body, 3), b"\x03\x01")
+
+
+def server_hello_version(sock: socket.socket) -> bytes:
+    """The version in the server's ServerHello (fails on an alert)."""
+    head = b""
+    while len(head) < 11:
+        chunk = sock.recv(11 - len(head))
+        assert chunk, "closed without a ServerHello"
+        head += chunk
+    assert head[0] == 22 and head[5] == 2, f"not a ServerHello: {head!r}"
+    return head[9:11]
+
+
+@pytest.mark.parametrize("legacy_version", [b"\x03\x04", b"\x03\x05", b"\x04\x00"])
+def test_legacy_version_tls13_or_higher_without_supported_versions_negotiates_tls12(server, legacy_version):
+    # RFC 8446 4.2.1: without supported_versions a server that does TLS 1.2
+    # negotiates it, even if legacy_version is 0x0304 or later.
+    port, _ = server
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(client_hello(legacy_version, TLS12_EXTENSIONS))
+        assert server_hello_version(sock) == b"\x03\x03"
+
+
+def test_tls12_client_hello_without_extensions_is_served(mp, pki):
+    # RFC 5246 7.4.1.2: the extensions block is optional.  A server whose
+    # suites need no signature (RSA key exchange, when enabled) serves it.
+    port, bg = start_with(mp, pki["server_rsa"],
+                          ciphers=["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"])
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(client_hello(b"\x03\x03", None, b"\xc0\x2f\x00\x9c"))
+        assert server_hello_version(sock) == b"\x03\x03"
+    bg.kill()
+
+
+def test_tls12_client_hello_without_extensions_and_only_signed_suites_gets_handshake_failure(server):
+    # Parsed (not decode_error), then refused: RFC 9155 section 5 -- without
+    # signature_algorithms a server that must sign aborts with
+    # handshake_failure rather than fall back to SHA-1.
+    port, _ = server
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(client_hello(b"\x03\x03", None))
+        assert read_plain_alert(sock) == (2, 40)
+
+
+def test_tls12_server_signs_with_rsa_pss_when_that_is_all_offered(mp, pki):
+    port, bg = start_with(mp, pki["server_rsa"])
+    proc = subprocess.run(
+        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_2", "-sigalgs", "rsa_pss_rsae_sha256",
+         "-CAfile", str(pki["ca_rsa"].cert_pem), "-verify_return_error", "-no_ign_eof"],
+        input=b"pss\n", capture_output=True, timeout=30,
+    )
+    out = proc.stdout.decode() + proc.stderr.decode()
+    assert proc.returncode == 0, out
+    assert "Peer signature type: RSA-PSS" in out, out
+    assert "Protocol  : TLSv1.2" in out or "Protocol: TLSv1.2" in out, out
+    assert bg.finish(timeout=20).stdout.strip() == "OK"
