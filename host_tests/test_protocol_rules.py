@@ -98,9 +98,14 @@ class Session:
 
 @pytest.fixture
 def server(mp, pki):
+    """Our echo server (TLS 1.2 and 1.3, ECDSA); after the test, its stderr
+    must show no sanitizer report (MODSSL_FIRMWARE=asan)."""
     port, bg = start(mp, pki)
     yield port, bg
-    bg.kill()
+    if bg.proc.poll() is None:
+        bg.proc.kill()
+    _, err = bg.proc.communicate(timeout=10)
+    assert "Sanitizer" not in err and "runtime error" not in err, err
 
 
 V12, V13 = ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3
@@ -249,7 +254,7 @@ def test_tls12_client_hello_without_extensions_is_served(mp, pki):
 
 
 def test_tls12_client_hello_without_extensions_and_only_signed_suites_gets_handshake_failure(server):
-    # Parsed (not decode_error), then refused: RFC 9155 section 5 -- without
+    # Parsed (not decode_error), then refused: RFC 9155 section 2 -- without
     # signature_algorithms a server that must sign aborts with
     # handshake_failure rather than fall back to SHA-1.
     port, _ = server
@@ -270,3 +275,94 @@ def test_tls12_server_signs_with_rsa_pss_when_that_is_all_offered(mp, pki):
     assert "Peer signature type: RSA-PSS" in out, out
     assert "Protocol  : TLSv1.2" in out or "Protocol: TLSv1.2" in out, out
     assert bg.finish(timeout=20).stdout.strip() == "OK"
+
+
+# --- under TLS 1.3 keys: a client of our own (tls13_wire) --------------------
+
+from tls13_wire import ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, Tls13Client, key_update  # noqa: E402
+
+
+def wire_client(port: int) -> Tls13Client:
+    client = Tls13Client(port)
+    client.send(APPLICATION_DATA, b"ping")
+    assert client.receive() == (APPLICATION_DATA, b"ping")  # keys agreed, the server echoes
+    return client
+
+
+def test_wire_client_key_update_alone_is_followed(server):
+    # The control: a well-formed KeyUpdate, alone in its record, moves the
+    # server's receiving keys (patch 0005) and data flows on.
+    port, _ = server
+    client = wire_client(port)
+    client.send(HANDSHAKE, key_update())
+    client.out.update()
+    client.send(APPLICATION_DATA, b"after")
+    assert client.receive() == (APPLICATION_DATA, b"after")
+    client.close()
+
+
+@pytest.mark.parametrize("what", ["start-of-another", "two-key-updates"])
+def test_key_update_not_at_the_end_of_its_record_gets_unexpected_message(server, what):
+    # RFC 8446 5.1: a KeyUpdate must be aligned with a record boundary.
+    port, _ = server
+    client = wire_client(port)
+    more = key_update() if what == "two-key-updates" else key_update()[:2]
+    client.send(HANDSHAKE, key_update() + more)
+    assert client.alert() == (2, 10)
+    client.close()
+
+
+@pytest.mark.parametrize("between", [b"x", b""], ids=["data", "empty-data"])
+def test_key_update_split_by_application_data_gets_unexpected_message(server, between):
+    # RFC 8446 5.1: handshake fragments are not interleaved with other
+    # record types (zero-length application data included).
+    port, _ = server
+    client = wire_client(port)
+    message = key_update()
+    client.send(HANDSHAKE, message[:2])
+    client.send(APPLICATION_DATA, between)
+    client.send(HANDSHAKE, message[2:])
+    assert client.alert() == (2, 10)
+    client.close()
+
+
+def test_protected_plaintext_over_2_14_gets_record_overflow(server):
+    # RFC 8446 5.2: a record that decrypts to more than 2^14 bytes.
+    port, _ = server
+    client = wire_client(port)
+    client.send(APPLICATION_DATA, bytes(2**14 + 1))
+    assert client.alert() == (2, 22)
+    client.close()
+
+
+def test_protected_record_padded_to_the_limit_is_accepted(server):
+    # 2^14 bytes of data plus 239 bytes of padding: 2^14 + 256 with the tag.
+    port, _ = server
+    client = wire_client(port)
+    client.send(APPLICATION_DATA, b"z" * 2**14, padding=239)
+    got = b""
+    while len(got) < 2**14:
+        content_type, data = client.receive()
+        assert content_type == APPLICATION_DATA
+        got += data
+    assert got == b"z" * 2**14
+    client.close()
+
+
+@pytest.mark.parametrize("level", [0, 3])
+def test_protected_alert_with_an_unknown_level_gets_illegal_parameter(server, level):
+    port, _ = server
+    client = wire_client(port)
+    client.send(ALERT, bytes([level, 10]))
+    assert client.alert() == (2, 47)
+    client.close()
+
+
+def test_protected_change_cipher_spec_gets_unexpected_message(server):
+    # RFC 8446 5: "receives a protected change_cipher_spec record MUST abort
+    # the handshake with an unexpected_message alert".
+    port, _ = server
+    client = wire_client(port)
+    client.send(CHANGE_CIPHER_SPEC, b"\x01")
+    assert client.alert() == (2, 10)
+    client.close()
