@@ -174,3 +174,30 @@ def test_read_returns_one_datagram(mp, pki):
     with PyOpenSSLDtlsServer(pki["server_ec"]) as peer:
         out = mp.run(READ_CLIENT, PORT=peer.port, CA=str(pki["ca"].cert_pem), timeout=30).lines
     assert out == ["b'ONE'", "3 b'TWO'", "5 b'THREE'", "b'FOUR'", "b'FIFT' b'EEN'"]
+
+
+BIO_DEADLINE = """
+import ssl, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_SERVER)
+ctx.load_cert_chain(CERT, KEY)
+ctx.dtls_handshake_timeout = 0.3
+incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+conn = ctx.wrap_bio(incoming, outgoing, server_side=True, client_id=b"peer")
+incoming.write(DATAGRAM)
+try:
+    conn.do_handshake()
+except ssl.SSLWantReadError:
+    print("waiting")
+time.sleep(0.5)  # past the deadline: the behaviour under test, no peer to wait for
+for _ in range(2):  # the second call finds the connection failed for good
+    try:
+        conn.do_handshake()
+    except OSError as e:
+        print(e.args[0], e.args[1][:24])
+"""
+
+
+def test_do_handshake_on_memory_bios_meets_the_deadline(mp, pki):
+    out = mp.run(BIO_DEADLINE, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
+                 DATAGRAM=hello_with_huge_length()).lines
+    assert out == ["waiting"] + [f"{errno.ETIMEDOUT} DTLS handshake timed out"] * 2

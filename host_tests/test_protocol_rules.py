@@ -366,3 +366,144 @@ def test_protected_change_cipher_spec_gets_unexpected_message(server):
     client.send(CHANGE_CIPHER_SPEC, b"\x01")
     assert client.alert() == (2, 10)
     client.close()
+
+
+# --- the client role: our client against hand-built servers ------------------
+
+CLIENT = """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+try:
+    t = ctx.wrap_socket(s, server_hostname="localhost")
+    while True:
+        d = t.recv(100)
+        if not d:
+            print("EOF")
+            break
+        print("DATA", d)
+except OSError as e:
+    print("ERR", e.args[-1])
+"""
+
+
+def read_record(sock: socket.socket) -> bytes:
+    head = b""
+    while len(head) < 5:
+        chunk = sock.recv(5 - len(head))
+        assert chunk, "closed"
+        head += chunk
+    body = b""
+    length = int.from_bytes(head[3:5], "big")
+    while len(body) < length:
+        chunk = sock.recv(length - len(body))
+        assert chunk, "closed"
+        body += chunk
+    return head + body
+
+
+class HandBuiltServer:
+    """A listening socket our client connects to; the test answers its
+    ClientHello with whatever records it likes."""
+
+    def __init__(self, mp, pki) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.bg = mp.start("print('started')\n" + CLIENT, PORT=self.listener.getsockname()[1],
+                           CA=str(pki["ca"].cert_pem))
+        self.sock, _ = self.listener.accept()
+        self.sock.settimeout(20)
+        self.client_hello = read_record(self.sock)
+        assert self.client_hello[0] == 22 and self.client_hello[5] == 1
+
+    def finish(self) -> list[str]:
+        self.sock.close()
+        self.listener.close()
+        result = self.bg.finish(timeout=30)
+        assert "Sanitizer" not in result.stderr and "runtime error" not in result.stderr, result.stderr
+        return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("records,alert", [
+    (record(21, b"\x00\x28"), 47),                                   # alert of level 0
+    (record(22, b"\x02" + (2**14 - 3).to_bytes(3, "big") + bytes(2**14 - 3)), 22),   # 2^14 + 1 bytes
+    (record(22, b"\x02\xff\xff\xff" + bytes(2**14 - 4)) + record(22, bytes(2**14)), 47),  # a 16 MiB ServerHello
+    (record(22, b"\x02\x00\x00\x46\x03\x03") + record(23, b"x"), 10),  # data inside a ServerHello
+], ids=["alert-level-0", "plaintext-over-2^14", "huge-server-hello", "interleaved"])
+def test_client_answers_malformed_server_records_with_the_rfc_alert(mp, pki, records, alert):
+    server = HandBuiltServer(mp, pki)
+    try:
+        server.sock.sendall(records)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    got = read_plain_alert(server.sock)
+    lines = server.finish()
+    assert got == (2, alert), (got, lines)
+    assert lines[-1].startswith("ERR"), lines
+
+
+class BioServer:
+    """CPython as a TLS server over memory BIOs, so that raw records can be
+    slipped in after the handshake; our client is connected to it."""
+
+    def __init__(self, mp, pki, version: ssl.TLSVersion) -> None:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(pki["server_ec"].cert_pem, pki["server_ec"].key_pem)
+        ctx.minimum_version = ctx.maximum_version = version
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.tls = ctx.wrap_bio(self.incoming, self.outgoing, server_side=True)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.bg = mp.start("print('started')\n" + CLIENT, PORT=self.listener.getsockname()[1],
+                           CA=str(pki["ca"].cert_pem))
+        self.sock, _ = self.listener.accept()
+        self.sock.settimeout(20)
+        while True:
+            try:
+                self.tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self.sock.sendall(self.outgoing.read())
+                data = self.sock.recv(65536)
+                assert data, "client closed during the handshake"
+                self.incoming.write(data)
+        self.tls.write(b"hello")
+        self.sock.sendall(self.outgoing.read())
+        assert self.bg.proc.stdout.readline().strip() == "DATA b'hello'"  # the client is past the handshake
+
+    def alert_after(self, raw: bytes) -> str:
+        self.sock.sendall(raw)
+        try:
+            while True:
+                try:
+                    got = self.tls.read(100)
+                    return f"no alert (read {got!r})"
+                except ssl.SSLWantReadError:
+                    data = self.sock.recv(65536)
+                    if not data:
+                        return "no alert (closed)"
+                    self.incoming.write(data)
+        except ssl.SSLError as e:
+            return e.reason or str(e)
+        except ConnectionResetError:
+            return "no alert (reset)"
+
+    def finish(self) -> list[str]:
+        self.sock.close()
+        self.listener.close()
+        result = self.bg.finish(timeout=30)
+        assert "Sanitizer" not in result.stderr and "runtime error" not in result.stderr, result.stderr
+        return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("version,raw,alert", [
+    (V13, record(20, b"\x01"), "UNEXPECTED_MESSAGE"),                    # CCS after the handshake
+    (V13, record(23, bytes(2**14 + 257)), "RECORD_OVERFLOW"),
+    (V12, record(23, bytes(2**14 + 2049)), "RECORD_OVERFLOW"),
+], ids=["tls13-late-ccs", "tls13-ciphertext-over-limit", "tls12-ciphertext-over-limit"])
+def test_client_answers_bad_records_after_the_handshake_with_the_rfc_alert(mp, pki, version, raw, alert):
+    server = BioServer(mp, pki, version)
+    reason = server.alert_after(raw)
+    lines = server.finish()
+    assert alert in reason.upper(), (reason, lines)
+    assert lines and lines[-1].startswith("ERR"), lines
