@@ -159,8 +159,9 @@ static bool conn_alert_sent(mp_obj_ssl_conn_t *conn) {
 // (decode_error), a bad field (illegal_parameter).  Records too long for the
 // protocol or our buffer get record_overflow inside mbedTLS (patch 0007).
 static void conn_send_missing_alert(mp_obj_ssl_conn_t *conn, int ret) {
-    if (conn_is_dtls(conn) || conn_alert_sent(conn)) {
-        return;
+    if (conn_alert_sent(conn)
+        || (conn_is_dtls(conn) && ret != MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE)) {
+        return; // DTLS drops bad records silently (RFC 6347 4.1.2.7)
     }
     unsigned char alert;
     switch (ret) {
