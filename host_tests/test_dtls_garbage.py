@@ -142,7 +142,7 @@ except AttributeError:
     print("AttributeError")
 """).lines
     assert out[:3] == ["20.0", "None", "2.5"]
-    assert out[3:6] == ["ValueError dtls_handshake_timeout must be None or between 0 and 86400 seconds (not 0)"] * 3
+    assert out[3:6] == ["ValueError dtls_handshake_timeout must be None or seconds above 0 and at most 86400"] * 3
     assert out[6] == "AttributeError"
 
 

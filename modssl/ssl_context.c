@@ -673,7 +673,7 @@ static void modssl_context_set_handshake_timeout(mp_obj_ssl_context_t *self, mp_
     #endif
     // Positive, and within the ms tick's half range (about 24 days).
     if (!(seconds > 0 && seconds <= 86400)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("dtls_handshake_timeout must be None or between 0 and 86400 seconds (not 0)"));
+        mp_raise_ValueError(MP_ERROR_TEXT("dtls_handshake_timeout must be None or seconds above 0 and at most 86400"));
     }
     uint32_t ms = (uint32_t)(seconds * 1000);
     self->dtls_handshake_timeout_ms = ms > 0 ? ms : 1;
