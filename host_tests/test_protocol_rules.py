@@ -158,12 +158,13 @@ def test_handshake_message_too_big_for_the_buffer_gets_an_alert(server):
     assert got[0] == 2, got
 
 
-def test_handshake_message_split_by_application_data_gets_unexpected_message(server):
+@pytest.mark.parametrize("between", [b"x", b""], ids=["data", "empty-data"])
+def test_handshake_message_split_by_application_data_gets_unexpected_message(server, between):
     # RFC 5246 6.2.1 / RFC 8446 5.1: handshake fragments are not interleaved
-    # with other record types.
+    # with other record types, zero-length application data included.
     port, _ = server
     with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
-        sock.sendall(record(22, b"\x01\x00\x01\x00\x03\x03", b"\x03\x01") + record(23, b"x"))
+        sock.sendall(record(22, b"\x01\x00\x01\x00\x03\x03", b"\x03\x01") + record(23, between))
         assert read_plain_alert(sock) == (2, 10)
 
 

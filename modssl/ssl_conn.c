@@ -194,6 +194,11 @@ static void conn_send_missing_alert(mp_obj_ssl_conn_t *conn, int ret) {
                 return; // not a record problem
             } else if (type < MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC || type > MBEDTLS_SSL_MSG_APPLICATION_DATA) {
                 alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
+            } else if (type == MBEDTLS_SSL_MSG_APPLICATION_DATA && len == 0
+                       && !mbedtls_ssl_is_handshake_over(&conn->ssl)) {
+                // Empty application data is well formed (RFC 5246 6.2.1),
+                // but has no place in the handshake (RFC 8446 5.1).
+                alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
             }
             break;
         }
