@@ -508,3 +508,52 @@ def test_client_answers_bad_records_after_the_handshake_with_the_rfc_alert(mp, p
     lines = server.finish()
     assert alert in reason.upper(), (reason, lines)
     assert lines and lines[-1].startswith("ERR"), lines
+
+
+class WireServer:
+    """Our client connected to tls13_wire's server."""
+
+    def __init__(self, mp, pki) -> None:
+        from tls13_wire import Tls13Server
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.bg = mp.start("print('started')\n" + CLIENT, PORT=self.listener.getsockname()[1],
+                           CA=str(pki["ca"].cert_pem))
+        sock, _ = self.listener.accept()
+        sock.settimeout(20)
+        self.tls = Tls13Server(sock, pki["server_ec"].cert_pem, pki["server_ec"].key_pem)
+        self.tls.send(APPLICATION_DATA, b"hello")
+        assert self.bg.proc.stdout.readline().strip() == "DATA b'hello'"  # the client is past the handshake
+
+    def finish(self) -> list[str]:
+        self.tls.close()
+        self.listener.close()
+        result = self.bg.finish(timeout=30)
+        assert "Sanitizer" not in result.stderr and "runtime error" not in result.stderr, result.stderr
+        return result.stdout.splitlines()
+
+
+def test_client_follows_a_key_update_from_the_wire_server(mp, pki):
+    # The control for the tests below: a KeyUpdate alone in its record.
+    server = WireServer(mp, pki)
+    server.tls.send(HANDSHAKE, key_update())
+    server.tls.out.update()
+    server.tls.send(APPLICATION_DATA, b"after")
+    assert server.bg.proc.stdout.readline().strip() == "DATA b'after'"
+    server.tls.send(ALERT, b"\x01\x00")  # close_notify
+    assert server.finish() == ["EOF"]
+
+
+@pytest.mark.parametrize("payload,alert", [
+    ((HANDSHAKE, key_update() + key_update()), 10),                  # two KeyUpdates in one record
+    ((HANDSHAKE, key_update() + key_update()[:2]), 10),              # KeyUpdate, then more in its record
+    ((ALERT, b"\x00\x0a"), 47),                                      # alert level 0
+    ((APPLICATION_DATA, bytes(2**14 + 1)), 22),                      # plaintext over 2^14
+    ((CHANGE_CIPHER_SPEC, b"\x01"), 10),                             # protected CCS
+], ids=["two-key-updates", "key-update-then-more", "alert-level-0", "plaintext-over-2^14", "protected-ccs"])
+def test_client_answers_bad_protected_records_with_the_rfc_alert(mp, pki, payload, alert):
+    server = WireServer(mp, pki)
+    server.tls.send(*payload)
+    got = server.tls.alert()
+    lines = server.finish()
+    assert got == (2, alert), (got, lines)
+    assert lines[-1].startswith("ERR"), lines

@@ -213,3 +213,100 @@ class Tls13Client:
                 return server_hello[p + 8:p + 8 + key_len]
             p += 4 + length
         raise AssertionError("ServerHello without key_share")
+
+
+class Tls13Server:
+    """The server side, for one client already accepted on `sock`: answers
+    its ClientHello (X25519 or secp256r1 key share) with an ECDSA P-256
+    certificate chain and key (PEM paths), then application data flows."""
+
+    def __init__(self, sock: socket.socket, cert_pem, key_pem) -> None:
+        from cryptography import x509
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        self.sock = sock
+        self._buf = b""
+        self.certs = [c.public_bytes(Encoding.DER) for c in x509.load_pem_x509_certificates(open(cert_pem, "rb").read())]
+        self.key = load_pem_private_key(open(key_pem, "rb").read(), None)
+        self._handshake()
+
+    _read_exact = Tls13Client._read_exact
+    read_record = Tls13Client.read_record
+    send_raw = Tls13Client.send_raw
+    send = Tls13Client.send
+    receive = Tls13Client.receive
+    alert = Tls13Client.alert
+    close = Tls13Client.close
+
+    def _client_hello(self) -> bytes:
+        content_type, _, data = self.read_record()
+        assert content_type == HANDSHAKE and data[0] == 1, data[:8]
+        while len(data) < 4 + int.from_bytes(data[1:4], "big"):
+            data += self.read_record()[2]
+        return data
+
+    def _handshake(self) -> None:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        hello = self._client_hello()
+        p = 4 + 2 + 32
+        session_id = hello[p + 1:p + 1 + hello[p]]
+        p += 1 + hello[p]
+        p += 2 + int.from_bytes(hello[p:p + 2], "big")   # cipher_suites (TLS_AES_128_GCM_SHA256 assumed)
+        p += 1 + hello[p]                                 # compression
+        end = p + 2 + int.from_bytes(hello[p:p + 2], "big")
+        p += 2
+        shares = {}
+        while p < end:
+            ext_type, length = struct.unpack(">HH", hello[p:p + 4])
+            if ext_type == 51:
+                q, q_end = p + 6, p + 4 + length
+                while q < q_end:
+                    group, key_len = struct.unpack(">HH", hello[q:q + 4])
+                    shares[group] = hello[q + 4:q + 4 + key_len]
+                    q += 4 + key_len
+            p += 4 + length
+        if 0x1D in shares:
+            group, mine = 0x1D, X25519PrivateKey.generate()
+            public = mine.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+            shared = mine.exchange(X25519PublicKey.from_public_bytes(shares[0x1D]))
+        else:
+            group, mine = 0x17, ec.generate_private_key(ec.SECP256R1())
+            public = mine.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+            peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), shares[0x17])
+            shared = mine.exchange(ec.ECDH(), peer)
+
+        def ext(ext_type: int, body: bytes) -> bytes:
+            return struct.pack(">HH", ext_type, len(body)) + body
+
+        extensions = ext(43, b"\x03\x04") + ext(51, struct.pack(">HH", group, len(public)) + public)
+        server_hello = handshake_message(2, b"\x03\x03" + os.urandom(32) + bytes([len(session_id)]) + session_id
+                                         + b"\x13\x01\x00" + struct.pack(">H", len(extensions)) + extensions)
+        self.send_raw(bytes([HANDSHAKE, 3, 3]) + len(server_hello).to_bytes(2, "big") + server_hello)
+        transcript = hello + server_hello
+
+        early = hkdf_extract(bytes(32), bytes(32))
+        hs_secret = hkdf_extract(derive_secret(early, "derived", b""), shared)
+        c_hs = derive_secret(hs_secret, "c hs traffic", transcript)
+        s_hs = derive_secret(hs_secret, "s hs traffic", transcript)
+        self.into, self.out = Direction(c_hs), Direction(s_hs)
+
+        flight = handshake_message(8, b"\x00\x00")                          # EncryptedExtensions
+        chain = b"".join(len(c).to_bytes(3, "big") + c + b"\x00\x00" for c in self.certs)
+        flight += handshake_message(11, b"\x00" + len(chain).to_bytes(3, "big") + chain)
+        signed = b" " * 64 + b"TLS 1.3, server CertificateVerify\x00" + hashlib.sha256(transcript + flight).digest()
+        signature = self.key.sign(signed, ec.ECDSA(hashes.SHA256()))
+        flight += handshake_message(15, b"\x04\x03" + struct.pack(">H", len(signature)) + signature)
+        finished_key = hkdf_expand_label(s_hs, "finished", b"", 32)
+        verify = hmac.new(finished_key, hashlib.sha256(transcript + flight).digest(), hashlib.sha256).digest()
+        flight += handshake_message(FINISHED, verify)
+        transcript += flight
+        self.send(HANDSHAKE, flight)
+
+        master = hkdf_extract(derive_secret(hs_secret, "derived", b""), bytes(32))
+        c_ap = derive_secret(master, "c ap traffic", transcript)
+        s_ap = derive_secret(master, "s ap traffic", transcript)
+        content_type, data = self.receive()                                 # the client's Finished
+        assert content_type == HANDSHAKE and data[0] == FINISHED, (content_type, data[:8])
+        self.into, self.out = Direction(c_ap), Direction(s_ap)
