@@ -47,12 +47,16 @@ def read_plain_alert(sock: socket.socket) -> tuple[int, int] | None:
 class Session:
     """A CPython client over memory BIOs with a raw socket underneath."""
 
-    def __init__(self, port: int, ca, version: ssl.TLSVersion) -> None:
+    def __init__(self, port: int, ca, version: ssl.TLSVersion, keylog: str | None = None) -> None:
         ctx = ssl.create_default_context(cafile=str(ca))
         ctx.minimum_version = ctx.maximum_version = version
+        if keylog:
+            ctx.keylog_filename = keylog
+            ctx.set_ciphers("ECDHE-ECDSA-AES128-GCM-SHA256")
         self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
         self.tls = ctx.wrap_bio(self.incoming, self.outgoing, server_hostname="localhost")
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+        self.from_server = b""
         while True:
             try:
                 self.tls.do_handshake()
@@ -61,6 +65,7 @@ class Session:
                 self.sock.sendall(self.outgoing.read())
                 data = self.sock.recv(65536)
                 assert data, "server closed during the handshake"
+                self.from_server += data
                 self.incoming.write(data)
         self.sock.sendall(self.outgoing.read())
         # One echo round trip: the server is past its handshake (and a TLS
@@ -94,6 +99,43 @@ class Session:
         finally:
             self.sock.close()
         return f"no alert (read {got!r})"
+
+
+def prf_sha256(secret: bytes, label: bytes, seed: bytes, length: int) -> bytes:
+    """RFC 5246 section 5: P_SHA256(secret, label + seed)."""
+    import hashlib
+    import hmac
+
+    seed = label + seed
+    out, a = b"", seed
+    while len(out) < length:
+        a = hmac.new(secret, a, hashlib.sha256).digest()
+        out += hmac.new(secret, a + seed, hashlib.sha256).digest()
+    return out[:length]
+
+
+class Tls12Writer:
+    """Protected TLS 1.2 records in the client's direction of a Session
+    (ECDHE-ECDSA-AES128-GCM-SHA256), from the master secret CPython logs."""
+
+    def __init__(self, session: Session, keylog: str) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        line = [x for x in open(keylog).read().split("\n") if x.startswith("CLIENT_RANDOM")][-1]
+        client_random, master = (bytes.fromhex(x) for x in line.split()[1:3])
+        hello = session.from_server
+        assert hello[0] == 22 and hello[5] == 2, "no ServerHello first"
+        server_random = hello[11:43]
+        block = prf_sha256(master, b"key expansion", server_random + client_random, 40)
+        self.aead, self.salt = AESGCM(block[:16]), block[32:36]
+        self.seq = 2  # Finished and the "ping" went before
+
+    def seal(self, content_type: int, data: bytes) -> bytes:
+        explicit = self.seq.to_bytes(8, "big")
+        aad = explicit + bytes([content_type, 3, 3]) + len(data).to_bytes(2, "big")
+        body = explicit + self.aead.encrypt(self.salt + explicit, data, aad)
+        self.seq += 1
+        return record(content_type, body)
 
 
 @pytest.fixture
@@ -557,3 +599,22 @@ def test_client_answers_bad_protected_records_with_the_rfc_alert(mp, pki, payloa
     lines = server.finish()
     assert got == (2, alert), (got, lines)
     assert lines[-1].startswith("ERR"), lines
+
+
+@pytest.mark.parametrize("content_type,data,alert", [
+    (23, b"control", None),                         # the writer is right: echoed
+    (20, b"\x01", "UNEXPECTED_MESSAGE"),           # ChangeCipherSpec after the handshake
+    (21, b"\x00\x0a", "ILLEGAL_PARAMETER"),       # alert of level 0
+    (23, bytes(2**14 + 1), "RECORD_OVERFLOW"),      # plaintext over 2^14
+], ids=["control", "late-ccs", "alert-level-0", "plaintext-over-2^14"])
+def test_tls12_protected_records_get_the_rfc_alert(server, pki, tmp_path, content_type, data, alert):
+    port, _ = server
+    keylog = str(tmp_path / "keys.log")
+    session = Session(port, pki["ca"].cert_pem, V12, keylog=keylog)
+    raw = Tls12Writer(session, keylog).seal(content_type, data)
+    if alert is None:
+        session.inject(raw)
+        assert session.read() == data
+        return
+    reason = session.alert_after(raw)
+    assert alert in reason.upper(), reason
