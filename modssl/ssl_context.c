@@ -648,6 +648,7 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     return MP_OBJ_FROM_PTR(self);
 }
 
+#if defined(MBEDTLS_SSL_PROTO_DTLS)
 // dtls_handshake_timeout: seconds a DTLS server handshake may take from the
 // client's first datagram (None: no deadline).  Taken by each wrap.
 static mp_obj_t modssl_context_get_handshake_timeout(mp_obj_ssl_context_t *self) {
@@ -678,6 +679,7 @@ static void modssl_context_set_handshake_timeout(mp_obj_ssl_context_t *self, mp_
     uint32_t ms = (uint32_t)(seconds * 1000);
     self->dtls_handshake_timeout_ms = ms > 0 ? ms : 1;
 }
+#endif
 
 static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
@@ -702,8 +704,10 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             // mbedTLS has a setter but no getter for the cookie lifetime.
             dest[0] = mp_obj_new_int_from_uint(self->cookie.MBEDTLS_PRIVATE(timeout));
         #endif
+        #if defined(MBEDTLS_SSL_PROTO_DTLS)
         } else if (attr == MP_QSTR_dtls_handshake_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
             dest[0] = modssl_context_get_handshake_timeout(self);
+        #endif
         } else {
             dest[1] = MP_OBJ_SENTINEL;
         }
@@ -751,8 +755,10 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         }
         mbedtls_ssl_cookie_set_timeout(&self->cookie, (unsigned long)seconds);
     #endif
+    #if defined(MBEDTLS_SSL_PROTO_DTLS)
     } else if (attr == MP_QSTR_dtls_handshake_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
         modssl_context_set_handshake_timeout(self, value);
+    #endif
     } else {
         return; // unknown attribute: leave dest[0] set, AttributeError follows
     }
