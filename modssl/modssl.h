@@ -43,6 +43,15 @@
 
 // An I/O callback failed with an errno stored in the connection.
 #define MODSSL_ERR_TRANSPORT (-0x7F00)
+// A DTLS server handshake passed its deadline (dtls_handshake_timeout).
+#define MODSSL_ERR_DTLS_DEADLINE (-0x7F01)
+
+// Default deadline of a DTLS server handshake, counted from the first
+// datagram it reads: garbage or a client that goes silent cannot hold a
+// server in wrap_socket()/do_handshake() for longer.
+#ifndef MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS
+#define MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS (20000)
+#endif
 
 typedef struct _mp_obj_ssl_context_t {
     mp_obj_base_t base;
@@ -69,6 +78,7 @@ typedef struct _mp_obj_ssl_context_t {
     uint16_t minimum_version;
     uint16_t maximum_version;
     uint16_t max_fragment_length;   // RFC 6066 request; 0 = none
+    uint32_t dtls_handshake_timeout_ms; // DTLS server handshake deadline; 0 = none
 } mp_obj_ssl_context_t;
 
 // How a connection reaches its peer.
@@ -91,6 +101,8 @@ typedef struct _mp_obj_ssl_conn_t {
     uint32_t timer_start_ms;        // DTLS retransmission timer
     uint32_t timer_int_ms;
     uint32_t timer_fin_ms;
+    uint32_t deadline_ms;           // DTLS server handshake deadline; 0 = none
+    uint32_t deadline_start_ms;     // when the handshake read its first datagram
     uint8_t transport;              // modssl_transport_t
     uint8_t poll_mask;              // direction mbedTLS is waiting for
     bool server_side;
@@ -99,6 +111,7 @@ typedef struct _mp_obj_ssl_conn_t {
     bool nonblocking;               // set through setblocking()/settimeout()
     bool closed;
     bool has_client_id;             // DTLS server: client_id was given
+    bool deadline_running;          // deadline_start_ms is set
     byte *cork_buf;                 // TLS handshake records not yet written
     size_t cork_len;
     size_t cork_alloc;

@@ -598,6 +598,7 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     self->minimum_version = MODSSL_TLS_1_2;
     self->maximum_version = MODSSL_TLS_1_3;
     self->max_fragment_length = 0;
+    self->dtls_handshake_timeout_ms = MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS;
 
     // TLS 1.3 (and the PSA random generator every connection uses) need PSA.
     modssl_psa_init();
@@ -647,6 +648,39 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     return MP_OBJ_FROM_PTR(self);
 }
 
+#if defined(MBEDTLS_SSL_PROTO_DTLS)
+// dtls_handshake_timeout: seconds a DTLS server handshake may take from the
+// client's first datagram (None: no deadline).  Taken by each wrap.
+static mp_obj_t modssl_context_get_handshake_timeout(mp_obj_ssl_context_t *self) {
+    if (self->dtls_handshake_timeout_ms == 0) {
+        return mp_const_none;
+    }
+    #if MICROPY_PY_BUILTINS_FLOAT
+    return mp_obj_new_float((mp_float_t)self->dtls_handshake_timeout_ms / 1000);
+    #else
+    return mp_obj_new_int_from_uint(self->dtls_handshake_timeout_ms / 1000);
+    #endif
+}
+
+static void modssl_context_set_handshake_timeout(mp_obj_ssl_context_t *self, mp_obj_t value) {
+    if (value == mp_const_none) {
+        self->dtls_handshake_timeout_ms = 0;
+        return;
+    }
+    #if MICROPY_PY_BUILTINS_FLOAT
+    mp_float_t seconds = mp_obj_get_float(value);
+    #else
+    mp_int_t seconds = mp_obj_get_int(value);
+    #endif
+    // Positive, and within the ms tick's half range (about 24 days).
+    if (!(seconds > 0 && seconds <= 86400)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("dtls_handshake_timeout must be None or seconds above 0 and at most 86400"));
+    }
+    uint32_t ms = (uint32_t)(seconds * 1000);
+    self->dtls_handshake_timeout_ms = ms > 0 ? ms : 1;
+}
+#endif
+
 static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
     if (dest[0] == MP_OBJ_NULL) {
@@ -671,6 +705,10 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         } else if (attr == MP_QSTR_dtls_cookie_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
             // mbedTLS has a setter but no getter for the cookie lifetime.
             dest[0] = mp_obj_new_int_from_uint(self->cookie.MBEDTLS_PRIVATE(timeout));
+        #endif
+        #if defined(MBEDTLS_SSL_PROTO_DTLS)
+        } else if (attr == MP_QSTR_dtls_handshake_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
+            dest[0] = modssl_context_get_handshake_timeout(self);
         #endif
         } else {
             dest[1] = MP_OBJ_SENTINEL;
@@ -723,6 +761,10 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             mp_raise_ValueError(MP_ERROR_TEXT("dtls_cookie_timeout must be >= 0 seconds"));
         }
         mbedtls_ssl_cookie_set_timeout(&self->cookie, (unsigned long)seconds);
+    #endif
+    #if defined(MBEDTLS_SSL_PROTO_DTLS)
+    } else if (attr == MP_QSTR_dtls_handshake_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
+        modssl_context_set_handshake_timeout(self, value);
     #endif
     } else {
         return; // unknown attribute: leave dest[0] set, AttributeError follows

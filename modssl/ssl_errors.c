@@ -175,6 +175,11 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
     }
     vstr_t vstr;
     vstr_init(&vstr, 80);
+    if (err == MODSSL_ERR_DTLS_DEADLINE) {
+        vstr_printf(&vstr, "DTLS handshake timed out: not complete %u ms after the client's first datagram "
+            "(SSLContext.dtls_handshake_timeout)", (unsigned)conn->deadline_ms);
+        modssl_raise_text(&mp_type_OSError, MP_ETIMEDOUT, &vstr);
+    }
     if (err == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
         uint32_t flags = conn->ssl_live ? mbedtls_ssl_get_verify_result(&conn->ssl) : 0;
         vstr_add_str(&vstr, "certificate verify failed: ");
