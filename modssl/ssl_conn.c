@@ -157,7 +157,7 @@ static bool conn_alert_sent(mp_obj_ssl_conn_t *conn) {
 // record header (decode_error, or unexpected_message for an unknown content
 // type), a message out of place (unexpected_message), a malformed one
 // (decode_error), a bad field (illegal_parameter).  Records too long for the
-// protocol or our buffer get record_overflow inside mbedTLS (patch 0007).
+// protocol or our buffer get record_overflow inside mbedTLS (patch 0008).
 static void conn_send_missing_alert(mp_obj_ssl_conn_t *conn, int ret) {
     if (conn_alert_sent(conn)
         || (conn_is_dtls(conn) && ret != MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE)) {
