@@ -12,6 +12,8 @@
  *                  cork), datagram wait, MemoryBIO, DTLS timer
  *   ssl_bio.c      MemoryBIO, the in-memory transport for the BIO face
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
+ *   ssl_verify.c   the peer's name (RFC 6125), the verify callback, why a
+ *                  certificate failed (OpenSSL verify codes)
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
  *
  * SPDX-License-Identifier: MIT
@@ -43,6 +45,30 @@
 
 // An I/O callback failed with an errno stored in the connection.
 #define MODSSL_ERR_TRANSPORT (-0x7F00)
+
+// CPython's SSLCertVerificationError.verify_code values (OpenSSL 3's X509_V_ERR_*).
+enum {
+    MODSSL_V_UNSPECIFIED = 1,
+    MODSSL_V_SIGNATURE = 7,
+    MODSSL_V_NOT_YET_VALID = 9,
+    MODSSL_V_EXPIRED = 10,
+    MODSSL_V_SELF_SIGNED = 18,
+    MODSSL_V_SELF_SIGNED_IN_CHAIN = 19,
+    MODSSL_V_NO_LOCAL_ISSUER = 20,
+    MODSSL_V_CHAIN_TOO_LONG = 22,
+    MODSSL_V_REVOKED = 23,
+    MODSSL_V_PATH_LENGTH = 25,
+    MODSSL_V_PURPOSE = 26,
+    MODSSL_V_UNHANDLED_CRITICAL = 34,
+    MODSSL_V_APPLICATION = 50,
+    MODSSL_V_HOSTNAME = 62,
+    MODSSL_V_IP_ADDRESS = 64,
+    MODSSL_V_EE_KEY_TOO_SMALL = 66,
+    MODSSL_V_CA_KEY_TOO_SMALL = 67,
+    MODSSL_V_CA_MD_TOO_WEAK = 68,
+    MODSSL_V_UNSUPPORTED_SIG_ALG = 76,
+    MODSSL_V_INVALID_CA = 79,
+};
 
 typedef struct _mp_obj_ssl_context_t {
     mp_obj_base_t base;
@@ -98,6 +124,9 @@ typedef struct _mp_obj_ssl_conn_t {
     bool nonblocking;               // set through setblocking()/settimeout()
     bool closed;
     bool has_client_id;             // DTLS server: client_id was given
+    uint8_t verify_code;            // MODSSL_V_*: the first fault found in the peer's chain
+    uint8_t verify_depth;           // which certificate of the chain it concerns
+    char verify_subject[48];        // and that certificate's subject, for the message
     byte *cork_buf;                 // TLS handshake records not yet written
     size_t cork_len;
     size_t cork_alloc;
@@ -139,10 +168,17 @@ void modssl_bio_send(mp_obj_t bio, const byte *buf, size_t len);
 const byte *modssl_get_data(mp_obj_t obj, bool str_is_path, size_t *len, bool *is_pem);
 mp_obj_t modssl_cert_to_dict(const mbedtls_x509_crt *crt);
 
+// ssl_verify.c
+void modssl_check_server_hostname(mp_obj_t host);
+int modssl_verify_cb(void *conn_in, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+void modssl_verify_note(mp_obj_ssl_conn_t *conn, uint8_t code, int depth, const mbedtls_x509_crt *crt);
+int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t len, vstr_t *vstr);
+uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr);
+
 // ssl_errors.c
 NORETURN void modssl_raise_error(int err);
 NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err);
 NORETURN void modssl_raise_want(bool want_write);
-void modssl_format_verify_flags(vstr_t *vstr, uint32_t flags);
+NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value);
 
 #endif // MODSSL_MODSSL_H

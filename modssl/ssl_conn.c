@@ -56,9 +56,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     if (sock != MP_OBJ_NULL) {
         mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
     }
-    if (server_hostname != mp_const_none && !mp_obj_is_str(server_hostname)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("server_hostname must be a str"));
-    }
+    modssl_check_server_hostname(server_hostname);
     if (!server_side && server_hostname == mp_const_none
         && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && ctx->check_hostname) {
         mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname "
@@ -89,6 +87,9 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->nonblocking = false;
     conn->closed = false;
     conn->has_client_id = client_id != mp_const_none;
+    conn->verify_code = 0;
+    conn->verify_depth = 0;
+    conn->verify_subject[0] = 0;
     conn->cork_buf = NULL;
     conn->cork_len = 0;
     conn->cork_alloc = 0;
@@ -100,6 +101,8 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
         conn_free_ssl(conn);
         modssl_raise_error(ret);
     }
+    // Names and the reasons for a verdict are decided in ssl_verify.c.
+    mbedtls_ssl_set_verify(&conn->ssl, modssl_verify_cb, conn);
     if (!server_side) {
         // An explicit NULL tells mbedTLS that no hostname check is wanted
         // (mbedTLS 3.6.3+ refuses to verify without one otherwise).
