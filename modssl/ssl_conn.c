@@ -733,13 +733,35 @@ static void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&ssl_conn_set_mtu_obj) }, \
     { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_conn___del___obj) }
 
+// MicroPython's stream read/recv/readline trust their size argument (readline
+// takes any object's bits as a size; a size below -1 becomes a huge one):
+// check it first, then hand over.
+static mp_obj_t ssl_socket_sized(const mp_obj_fun_builtin_var_t *fn, size_t n_args, const mp_obj_t *args) {
+    if (n_args > 1 && mp_obj_get_int(args[1]) < -1) {
+        mp_raise_ValueError(MP_ERROR_TEXT("size must be >= -1"));
+    }
+    return fn->fun.var(n_args, args);
+}
+static mp_obj_t ssl_socket_read_sized(size_t n_args, const mp_obj_t *args) {
+    return ssl_socket_sized(&mp_stream_read_obj, n_args, args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_read_obj, 1, 2, ssl_socket_read_sized);
+static mp_obj_t ssl_socket_recv_sized(size_t n_args, const mp_obj_t *args) {
+    return ssl_socket_sized(&mp_stream_read1_obj, n_args, args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_recv_obj, 1, 2, ssl_socket_recv_sized);
+static mp_obj_t ssl_socket_readline_sized(size_t n_args, const mp_obj_t *args) {
+    return ssl_socket_sized(&mp_stream_unbuffered_readline_obj, n_args, args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_readline_obj, 1, 2, ssl_socket_readline_sized);
+
 static const mp_rom_map_elem_t ssl_socket_locals_dict_table[] = {
     MODSSL_CONN_COMMON_METHODS,
-    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read_obj) },
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&ssl_socket_read_obj) },
     { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&mp_stream_readinto_obj) },
-    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&mp_stream_unbuffered_readline_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&ssl_socket_readline_obj) },
     { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write_obj) },
-    { MP_ROM_QSTR(MP_QSTR_recv), MP_ROM_PTR(&mp_stream_read1_obj) },
+    { MP_ROM_QSTR(MP_QSTR_recv), MP_ROM_PTR(&ssl_socket_recv_obj) },
     { MP_ROM_QSTR(MP_QSTR_recv_into), MP_ROM_PTR(&mp_stream_readinto_obj) },
     { MP_ROM_QSTR(MP_QSTR_send), MP_ROM_PTR(&mp_stream_write1_obj) },
     { MP_ROM_QSTR(MP_QSTR_sendall), MP_ROM_PTR(&ssl_socket_sendall_obj) },
