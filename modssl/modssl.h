@@ -43,8 +43,10 @@
 #define MODSSL_TLS_1_2 (0x0303)
 #define MODSSL_TLS_1_3 (0x0304)
 
-// An I/O callback failed with an errno stored in the connection.
-#define MODSSL_ERR_TRANSPORT (-0x7F00)
+// An I/O callback failed with an errno stored in the connection.  Outside
+// mbedTLS's error space (0x0001-0x7FFF): it once was -0x7F00, which is also
+// MBEDTLS_ERR_SSL_ALLOC_FAILED, and out of memory surfaced as OSError(0).
+#define MODSSL_ERR_TRANSPORT (-0x10000)
 
 // CPython's SSLCertVerificationError.verify_code values (OpenSSL 3's X509_V_ERR_*).
 enum {
@@ -176,6 +178,7 @@ int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t l
 uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr);
 
 // ssl_errors.c
+extern bool modssl_alloc_failed;
 NORETURN void modssl_raise_error(int err);
 NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err);
 NORETURN void modssl_raise_want(bool want_write);

@@ -212,6 +212,7 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         conn->cork_alloc = 0;
     }
     if (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        modssl_alloc_failed = false; // mbedTLS coped with it
         return ret;
     }
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)

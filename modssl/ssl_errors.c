@@ -105,7 +105,27 @@ static NORETURN void modssl_raise_text(const mp_obj_type_t *type, int err, vstr_
     nlr_raise(mp_obj_exception_make_new(type, 2, 0, args));
 }
 
+// mbedTLS's allocator (the ports' mbedtls_config_port.h): remembers that an
+// allocation failed, because mbedTLS does not always say so -- a handshake
+// short of memory can end as "no shared cipher suite" (PSA key work failing
+// while a certificate is picked).  Then the error raised is MemoryError.
+bool modssl_alloc_failed;
+
+#if MICROPY_TRACKED_ALLOC && !defined(MODSSL_LIBC_ALLOC)
+void *modssl_calloc(size_t nmemb, size_t size) {
+    void *p = m_tracked_calloc(nmemb, size);
+    if (p == NULL && nmemb * size != 0) {
+        modssl_alloc_failed = true;
+    }
+    return p;
+}
+#endif
+
 NORETURN void modssl_raise_error(int err) {
+    if (modssl_alloc_failed) {
+        modssl_alloc_failed = false;
+        mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("out of memory in TLS (mbedTLS could not allocate)"));
+    }
     if (err == MBEDTLS_ERR_SSL_ALLOC_FAILED || err == MBEDTLS_ERR_X509_ALLOC_FAILED
         || err == MBEDTLS_ERR_PK_ALLOC_FAILED || err == MBEDTLS_ERR_MPI_ALLOC_FAILED) {
         mp_raise_OSError(MP_ENOMEM);
@@ -319,6 +339,9 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
         // Not refused at wrap time, as upstream MicroPython lets a server
         // socket be wrapped first; the handshake is where it fails.
         mp_raise_msg(&mp_type_OSError, MP_ERROR_TEXT("a server needs a certificate: call load_cert_chain() first"));
+    }
+    if (modssl_alloc_failed) {
+        modssl_raise_error(err);
     }
     modssl_maybe_raise_verify(conn, err);
     if (err == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && conn->ssl_live) {

@@ -40,7 +40,8 @@
 #include <stdio.h>
 void *m_tracked_calloc(size_t nmemb, size_t size);
 void m_tracked_free(void *ptr);
-#define MBEDTLS_PLATFORM_STD_CALLOC m_tracked_calloc
+void *modssl_calloc(size_t nmemb, size_t size);
+#define MBEDTLS_PLATFORM_STD_CALLOC modssl_calloc
 #define MBEDTLS_PLATFORM_STD_FREE m_tracked_free
 #define MBEDTLS_PLATFORM_SNPRINTF_MACRO snprintf
 
