@@ -1,9 +1,11 @@
-"""Running out of memory in a handshake is MemoryError (or OSError ENOMEM), never a TLS error."""
+"""Errors a user can act on: running out of memory is MemoryError (or OSError
+ENOMEM), never OSError(0) or a TLS error; socket failures carry text."""
 
 from __future__ import annotations
 
+import errno
 import socket
-import ssl as host_ssl
+import struct
 import threading
 
 import pytest
@@ -49,3 +51,36 @@ def test_out_of_memory_is_memory_error(mp, pki, tls_server):
     assert "ok" in verdicts and "MemoryError" in verdicts, out  # the range spans both
     bad = [line for line in out if line.split(" ", 1)[1] not in ("ok", "MemoryError") and "(12," not in line]
     assert not bad, out
+
+
+RESET_CLIENT = """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+try:
+    ctx.wrap_socket(s, server_hostname="localhost")
+except OSError as e:
+    print(type(e).__name__, e.args)
+"""
+
+
+def test_connection_reset_says_so(mp, pki):
+    """A peer that resets the connection mid-handshake: OSError(ECONNRESET, text)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def reset_after_hello():
+        conn, _ = listener.accept()
+        conn.recv(4096)  # the ClientHello has arrived: the client now reads
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()  # RST, not FIN
+
+    thread = threading.Thread(target=reset_after_hello, daemon=True)
+    thread.start()
+    try:
+        out = mp.run(RESET_CLIENT, PORT=listener.getsockname()[1], CA=str(pki["ca"].cert_pem)).stdout.strip()
+    finally:
+        thread.join(10)
+        listener.close()
+    assert out == f"OSError ({errno.ECONNRESET}, 'connection reset by the peer')"
