@@ -195,6 +195,7 @@ def build_cases() -> tuple[list[Case], Cert]:
         # --- extensions ---
         c("unknown_noncritical_extension", [leaf(extra=[unknown_ext_soft])]),
         c("unknown_critical_extension", [leaf(extra=[unknown_ext])], expect=34),
+        c("unknown_critical_extension_tls12", [leaf(extra=[unknown_ext])], expect=34, tls12=True),
         c("unknown_critical_extension_intermediate", [leaf(issuer=int_unknown_ext), int_unknown_ext], expect=34),
         c("name_constraints_unsupported", [leaf(issuer=int_nc), int_nc], expect=34, cpython="ok"),
         # --- keys and signatures ---

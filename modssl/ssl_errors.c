@@ -148,6 +148,9 @@ NORETURN void modssl_raise_error(int err) {
         case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
             vstr_add_str(&vstr, "handshake failed: no shared protocol version");
             break;
+        case MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED:
+            vstr_add_str(&vstr, "no CA certificates to verify the peer with: call load_verify_locations() first");
+            break;
         case MBEDTLS_ERR_SSL_TIMEOUT:
             vstr_add_str(&vstr, "DTLS handshake timed out: the peer stopped answering");
             break;
@@ -220,6 +223,9 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
         code = conn->verify_code;
         const char *role = conn->server_side ? "client" : "server";
         unsigned depth = conn->verify_depth;
+        if (flags & MBEDTLS_X509_BADCERT_MISSING) {
+            vstr_add_str(&why, "the peer sent no certificate");
+        }
         switch (code) {
             case MODSSL_V_PURPOSE:
                 if (flags & MBEDTLS_X509_BADCERT_EXT_KEY_USAGE) {

@@ -342,34 +342,31 @@ uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr) {
         return 0;
     }
     bool tls13 = mbedtls_ssl_get_version_number(&conn->ssl) == MBEDTLS_SSL_VERSION_TLS1_3;
-    const byte *p = msg + 4, *end = msg + len;
-    if (tls13) {
-        p += 1 + p[0]; // certificate_request_context
-    }
-    p += 3; // certificate_list length
-    for (int depth = 0; end - p >= 3; ++depth) {
-        size_t n = ((size_t)p[0] << 16) | (p[1] << 8) | p[2];
-        p += 3;
-        if (n > (size_t)(end - p)) {
+    // Offsets, not pointers: the lengths inside are the peer's.
+    size_t off = 4 + (tls13 ? 1 + (size_t)msg[4] : 0) + 3; // request context, list length
+    for (int depth = 0; off + 3 <= len; ++depth) {
+        size_t n = ((size_t)msg[off] << 16) | (msg[off + 1] << 8) | msg[off + 2];
+        off += 3;
+        if (n > len - off) {
             break;
         }
         mbedtls_x509_crt crt;
         mbedtls_x509_crt_init(&crt);
         size_t mark = vstr->len;
         vstr_printf(vstr, "certificate %d of the peer's chain: ", depth);
-        int code = modssl_x509_parse_explain(&crt, p, n, vstr);
+        int code = modssl_x509_parse_explain(&crt, msg + off, n, vstr);
         mbedtls_x509_crt_free(&crt);
         if (code != 0) {
             conn->verify_depth = depth;
             return code;
         }
         vstr->len = mark;
-        p += n;
+        off += n;
         if (tls13) {
-            if (end - p < 2) {
+            if (off + 2 > len) {
                 break;
             }
-            p += 2 + ((p[0] << 8) | p[1]);
+            off += 2 + ((msg[off] << 8) | msg[off + 1]);
         }
     }
     return 0;
