@@ -29,6 +29,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 NOW = datetime.datetime.now(datetime.timezone.utc)
 DAY = datetime.timedelta(days=1)
 UNKNOWN_OID = x509.ObjectIdentifier("1.3.6.1.4.1.55555.1.2")
+LAST = object()  # in a case's chain: the intermediate made for its leaf
 
 
 def _key(kind="ec"):
@@ -126,11 +127,31 @@ def build_cases() -> tuple[list[Case], Cert]:
     int_future = ca("Future Intermediate", root, before=1, after=30)
     int_unknown_ext = ca("Intermediate With Unknown Extension", root, extra=[unknown_ext])
     int_nc = ca("Name Constrained Intermediate", root, extra=[nc])
+    last = []
+
+    def nc_int(tag, permitted=None, excluded=None):
+        """An intermediate with name constraints; LAST in a chain stands for it."""
+        def general(n):
+            if isinstance(n, x509.Name):
+                return x509.DirectoryName(n)
+            if isinstance(n, x509.GeneralName):
+                return n
+            if isinstance(n, (ipaddress.IPv4Network, ipaddress.IPv6Network)):
+                return x509.IPAddress(n)
+            return x509.DNSName(n)
+        ext = x509.NameConstraints(permitted_subtrees=[general(n) for n in permitted] if permitted else None,
+                                   excluded_subtrees=[general(n) for n in excluded] if excluded else None)
+        cert = ca(f"NC {tag}", root, extra=[(ext, True)])
+        last.append(cert)
+        return cert
+
+    nc_root = ca("NC Root", extra=[(x509.NameConstraints(permitted_subtrees=[x509.DNSName("example.test")],
+                                                         excluded_subtrees=None), True)])
     rsa_root = ca("RSA Root", key=_key("rsa"))
     ed_inter = ca("Ed25519 Intermediate", root, key=_key("ed25519"))
 
     def c(name, chain, **kw):
-        return Case(name, [x for x in chain], **kw)
+        return Case(name, [last[-1] if x is LAST else x for x in chain], **kw)
 
     cases = [
         # --- names (RFC 6125, RFC 2818) ---
@@ -197,7 +218,36 @@ def build_cases() -> tuple[list[Case], Cert]:
         c("unknown_critical_extension", [leaf(extra=[unknown_ext])], expect=34),
         c("unknown_critical_extension_tls12", [leaf(extra=[unknown_ext])], expect=34, tls12=True),
         c("unknown_critical_extension_intermediate", [leaf(issuer=int_unknown_ext), int_unknown_ext], expect=34),
-        c("name_constraints_unsupported", [leaf(issuer=int_nc), int_nc], expect=34, cpython="ok"),
+        # --- name constraints (RFC 5280 4.2.1.10), on an intermediate or the root ---
+        c("nc_permitted_dns", [leaf(issuer=int_nc), int_nc]),
+        c("nc_permitted_dns_subdomain", [leaf(san=["a.example.test"], issuer=nc_int("ex.", permitted=["example.test"])),
+                                         LAST], host="a.example.test"),
+        c("nc_permitted_dns_violation", [leaf(san=["other.test"], issuer=nc_int("viol", permitted=["example.test"])),
+                                         LAST], host="other.test", expect=47),
+        c("nc_permitted_not_a_suffix_label", [leaf(san=["badexample.test"],
+                                                   issuer=nc_int("suffix", permitted=["example.test"])), LAST],
+          host="badexample.test", expect=47),
+        c("nc_excluded_dns", [leaf(san=["x.bad.test"], issuer=nc_int("excl", excluded=["bad.test"])), LAST],
+          host="x.bad.test", expect=48),
+        c("nc_excluded_other_dns_ok", [leaf(issuer=nc_int("excl ok", excluded=["bad.test"])), LAST]),
+        c("nc_permitted_ip", [leaf(san=[v4], issuer=nc_int("ip", permitted=[ipaddress.ip_network("127.0.0.0/8")])),
+                              LAST], host="127.0.0.1"),
+        c("nc_permitted_ip_violation", [leaf(san=[v4], issuer=nc_int("ip viol", permitted=[
+            ipaddress.ip_network("10.0.0.0/8")])), LAST], host="127.0.0.1", expect=47),
+        c("nc_excluded_ipv6", [leaf(san=[v6], issuer=nc_int("ip6", excluded=[ipaddress.ip_network("::1/128")])), LAST],
+          host="::1", expect=48),
+        c("nc_dns_constraint_leaves_ip_alone", [leaf(san=[v4], issuer=nc_int("dns only", permitted=["example.test"])),
+                                                LAST], host="127.0.0.1"),
+        c("nc_cn_used_as_name", [make("other.test", nc_int("cn", permitted=["example.test"])), LAST],
+          host="other.test", expect=47),
+        c("nc_directory_name_ok", [leaf(issuer=nc_int("dn", permitted=[x509.Name([
+            x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])])), LAST]),
+        c("nc_directory_name_violation", [leaf(issuer=nc_int("dn viol", permitted=[x509.Name([
+            x509.NameAttribute(NameOID.COMMON_NAME, "elsewhere")])])), LAST], expect=47),
+        c("nc_email_constraint_no_email_name", [leaf(issuer=nc_int("mail", permitted=[x509.RFC822Name("example.test")])),
+                                                LAST]),
+        c("nc_on_trusted_root", [leaf(san=["other.test"], issuer=nc_root), ], host="other.test", trust=nc_root,
+          expect=47),
         # --- keys and signatures ---
         c("rsa_chain", [leaf(issuer=rsa_root, key=_key("rsa"))], trust=rsa_root),
         c("rsa_chain_tls12", [leaf(issuer=rsa_root, key=_key("rsa"))], trust=rsa_root, tls12=True),

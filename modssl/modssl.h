@@ -62,7 +62,11 @@ enum {
     MODSSL_V_PATH_LENGTH = 25,
     MODSSL_V_PURPOSE = 26,
     MODSSL_V_UNHANDLED_CRITICAL = 34,
+    MODSSL_V_PERMITTED_VIOLATION = 47,
+    MODSSL_V_EXCLUDED_VIOLATION = 48,
     MODSSL_V_APPLICATION = 50,
+    MODSSL_V_UNSUPPORTED_CONSTRAINT = 51,
+    MODSSL_V_CONSTRAINT_SYNTAX = 52,
     MODSSL_V_HOSTNAME = 62,
     MODSSL_V_IP_ADDRESS = 64,
     MODSSL_V_EE_KEY_TOO_SMALL = 66,
@@ -129,6 +133,9 @@ typedef struct _mp_obj_ssl_conn_t {
     uint8_t verify_code;            // MODSSL_V_*: the first fault found in the peer's chain
     uint8_t verify_depth;           // which certificate of the chain it concerns
     char verify_subject[48];        // and that certificate's subject, for the message
+    uint8_t nc_count;               // CAs of the chain being verified with name constraints:
+    uint8_t nc_depth[4];            // their depths and certificates (valid only while
+    const mbedtls_x509_crt *nc_crt[4]; // mbedTLS verifies, top first, leaf last)
     byte *cork_buf;                 // TLS handshake records not yet written
     size_t cork_len;
     size_t cork_alloc;

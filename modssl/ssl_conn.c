@@ -90,6 +90,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->verify_code = 0;
     conn->verify_depth = 0;
     conn->verify_subject[0] = 0;
+    conn->nc_count = 0;
     conn->cork_buf = NULL;
     conn->cork_len = 0;
     conn->cork_alloc = 0;

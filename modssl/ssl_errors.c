@@ -77,7 +77,11 @@ static const struct {
     {MODSSL_V_PATH_LENGTH, "path length constraint exceeded"},
     {MODSSL_V_PURPOSE, "unsupported certificate purpose"},
     {MODSSL_V_UNHANDLED_CRITICAL, "unhandled critical extension"},
+    {MODSSL_V_PERMITTED_VIOLATION, "permitted subtree violation"},
+    {MODSSL_V_EXCLUDED_VIOLATION, "excluded subtree violation"},
     {MODSSL_V_APPLICATION, "application verification failure"},
+    {MODSSL_V_UNSUPPORTED_CONSTRAINT, "unsupported name constraint type"},
+    {MODSSL_V_CONSTRAINT_SYNTAX, "unsupported or invalid name constraint syntax"},
     {MODSSL_V_HOSTNAME, "hostname mismatch"},
     {MODSSL_V_IP_ADDRESS, "IP address mismatch"},
     {MODSSL_V_EE_KEY_TOO_SMALL, "EE certificate key too weak"},
@@ -263,6 +267,17 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
             case MODSSL_V_EXPIRED:
             case MODSSL_V_NOT_YET_VALID:
                 vstr_add_str(&why, "the current time is outside its validity period");
+                break;
+            case MODSSL_V_PERMITTED_VIOLATION:
+            case MODSSL_V_EXCLUDED_VIOLATION:
+                vstr_printf(&why, "a name of the peer's certificate is %s this CA's name constraints %s",
+                    code == MODSSL_V_PERMITTED_VIOLATION ? "outside the subtrees" : "in a subtree",
+                    code == MODSSL_V_PERMITTED_VIOLATION ? "permit" : "exclude");
+                break;
+            case MODSSL_V_UNSUPPORTED_CONSTRAINT:
+            case MODSSL_V_CONSTRAINT_SYNTAX:
+                vstr_add_str(&why, "this CA's name constraints cannot be enforced (only dNSName, iPAddress and "
+                    "directoryName are, and at most 4 constrained CAs)");
                 break;
             case MODSSL_V_APPLICATION:
                 vstr_add_str(&why, "rejected by verify_callback");

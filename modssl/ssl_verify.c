@@ -14,12 +14,19 @@
  * - a wildcard is the whole left-most label "*", matches exactly one label
  *   (letters, digits, '-'), and needs at least two labels after it.
  *
+ * Name constraints (RFC 5280 4.2.1.10) of every CA in the chain, kept by
+ * mbedTLS patch 0008, are enforced here on the leaf's names: dNSName and
+ * iPAddress SAN entries, the subject DN (directoryName, as an RDN prefix),
+ * and the CN when it is used as the host name.  A constraint of another form
+ * that applies to one of the leaf's names rejects it.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <string.h>
 
 #include "py/runtime.h"
 
+#include "mbedtls/asn1.h"
 #include "mbedtls/oid.h"
 #include "mbedtls/x509.h"
 
@@ -129,7 +136,8 @@ void modssl_check_server_hostname(mp_obj_t host) {
 static const uint8_t modssl_verify_order[] = {
     MODSSL_V_SELF_SIGNED, MODSSL_V_SELF_SIGNED_IN_CHAIN, MODSSL_V_NO_LOCAL_ISSUER, MODSSL_V_INVALID_CA,
     MODSSL_V_PATH_LENGTH, MODSSL_V_PURPOSE, MODSSL_V_HOSTNAME, MODSSL_V_IP_ADDRESS, MODSSL_V_SIGNATURE,
-    MODSSL_V_EXPIRED, MODSSL_V_NOT_YET_VALID, MODSSL_V_EE_KEY_TOO_SMALL, MODSSL_V_CA_KEY_TOO_SMALL,
+    MODSSL_V_EXPIRED, MODSSL_V_NOT_YET_VALID, MODSSL_V_PERMITTED_VIOLATION, MODSSL_V_EXCLUDED_VIOLATION,
+    MODSSL_V_UNSUPPORTED_CONSTRAINT, MODSSL_V_CONSTRAINT_SYNTAX, MODSSL_V_EE_KEY_TOO_SMALL, MODSSL_V_CA_KEY_TOO_SMALL,
     MODSSL_V_CA_MD_TOO_WEAK, MODSSL_V_REVOKED, MODSSL_V_APPLICATION, MODSSL_V_UNSPECIFIED,
 };
 
@@ -220,6 +228,137 @@ void modssl_verify_note(mp_obj_ssl_conn_t *conn, uint8_t code, int depth, const 
     conn->verify_subject[len] = 0;
 }
 
+/******************************************************************************/
+// Name constraints.
+
+// The next DER element in [*p, end): its tag and content; *p moves past it.
+static bool modssl_der_next(const byte **p, const byte *end, byte *tag, const byte **content, size_t *len) {
+    if (end - *p < 2) {
+        return false;
+    }
+    unsigned char *q = (unsigned char *)*p + 1;
+    *tag = **p;
+    if (mbedtls_asn1_get_len(&q, end, len) != 0) {
+        return false;
+    }
+    *content = q;
+    *p = q + *len;
+    return true;
+}
+
+// Is the name inside the subtree's base (both of the same GeneralName type)?
+static bool modssl_nc_match(int type, const byte *base, size_t blen, const byte *name, size_t nlen) {
+    if (type == MBEDTLS_X509_SAN_DNS_NAME) {
+        // "example.com" covers itself and its subdomains, ".example.com" only subdomains.
+        return blen == 0 || (nlen == blen && base[0] != '.' && modssl_ascii_eq(name, base, blen))
+               || (nlen > blen && modssl_ascii_eq(name + nlen - blen, base, blen)
+                   && (base[0] == '.' || name[nlen - blen - 1] == '.'));
+    }
+    if (type == MBEDTLS_X509_SAN_IP_ADDRESS) {
+        if (blen != 2 * nlen) {
+            return false;
+        }
+        for (size_t i = 0; i < nlen; ++i) {
+            if ((name[i] & base[nlen + i]) != (base[i] & base[nlen + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+    // directoryName: the base's RDNs begin the subject's (both DER Names).
+    const byte *bp = base, *np = name, *bc, *nc;
+    size_t bl, nl;
+    byte bt, nt;
+    if (!modssl_der_next(&bp, base + blen, &bt, &bc, &bl) || !modssl_der_next(&np, name + nlen, &nt, &nc, &nl)) {
+        return false;
+    }
+    return bl <= nl && memcmp(bc, nc, bl) == 0;
+}
+
+// One name of the leaf (a GeneralName type and its value) against one CA's
+// constraints: 0 if allowed, else the verify code.
+static uint8_t modssl_nc_check(const mbedtls_x509_buf *ncs, int type, const byte *name, size_t nlen) {
+    const byte *p = ncs->p, *end = ncs->p + ncs->len, *seq;
+    size_t len;
+    byte tag;
+    if (!modssl_der_next(&p, end, &tag, &seq, &len) || tag != (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) {
+        return MODSSL_V_CONSTRAINT_SYNTAX;
+    }
+    bool permitted_seen = false, permitted_ok = false;
+    for (p = seq, end = seq + len; p < end;) {
+        const byte *trees, *tp;
+        size_t tlen;
+        if (!modssl_der_next(&p, end, &tag, &trees, &tlen)) {
+            return MODSSL_V_CONSTRAINT_SYNTAX;
+        }
+        bool excluded = tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 1);
+        for (tp = trees; tp < trees + tlen;) {
+            const byte *subtree, *sp, *base;
+            size_t slen, blen;
+            byte btag;
+            if (!modssl_der_next(&tp, trees + tlen, &tag, &subtree, &slen)) {
+                return MODSSL_V_CONSTRAINT_SYNTAX;
+            }
+            sp = subtree;
+            if (!modssl_der_next(&sp, subtree + slen, &btag, &base, &blen)) {
+                return MODSSL_V_CONSTRAINT_SYNTAX;
+            }
+            if ((btag & MBEDTLS_ASN1_TAG_VALUE_MASK) != type) {
+                continue;
+            }
+            if (type != MBEDTLS_X509_SAN_DNS_NAME && type != MBEDTLS_X509_SAN_IP_ADDRESS
+                && type != MBEDTLS_X509_SAN_DIRECTORY_NAME) {
+                return MODSSL_V_UNSUPPORTED_CONSTRAINT;
+            }
+            bool match = modssl_nc_match(type, base, blen, name, nlen);
+            if (excluded && match) {
+                return MODSSL_V_EXCLUDED_VIOLATION;
+            }
+            if (!excluded) {
+                permitted_seen = true;
+                permitted_ok |= match;
+            }
+        }
+    }
+    return permitted_seen && !permitted_ok ? MODSSL_V_PERMITTED_VIOLATION : 0;
+}
+
+// A CN such as "My Device" is no host name; "host.example.com" is (as OpenSSL decides).
+static bool modssl_looks_like_dns(const mbedtls_x509_buf *cn) {
+    bool dot = false;
+    for (size_t i = 0; i < cn->len; ++i) {
+        byte c = cn->p[i];
+        dot |= c == '.';
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+              || c == '*' || c == '_')) {
+            return false;
+        }
+    }
+    return dot;
+}
+
+// All the leaf's names against one CA's constraints.
+static uint8_t modssl_nc_leaf(const mbedtls_x509_buf *ncs, const mbedtls_x509_crt *leaf) {
+    uint8_t code = 0;
+    for (const mbedtls_x509_sequence *san = &leaf->subject_alt_names; san != NULL && code == 0; san = san->next) {
+        if (san->buf.p != NULL) {
+            code = modssl_nc_check(ncs, san->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK, san->buf.p, san->buf.len);
+        }
+    }
+    if (code == 0 && leaf->subject_raw.len > 2) {
+        code = modssl_nc_check(ncs, MBEDTLS_X509_SAN_DIRECTORY_NAME, leaf->subject_raw.p, leaf->subject_raw.len);
+    }
+    if (!mbedtls_x509_crt_has_ext_type(leaf, MBEDTLS_X509_EXT_SUBJECT_ALT_NAME)) {
+        // Without a SAN the CN is the host name: it must keep to dNSName constraints.
+        for (const mbedtls_x509_name *n = &leaf->subject; n != NULL && code == 0; n = n->next) {
+            if (n->oid.p != NULL && MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) == 0 && modssl_looks_like_dns(&n->val)) {
+                code = modssl_nc_check(ncs, MBEDTLS_X509_SAN_DNS_NAME, n->val.p, n->val.len);
+            }
+        }
+    }
+    return code;
+}
+
 // Called by mbedTLS for each certificate of the peer's chain, top first.
 int modssl_verify_cb(void *conn_in, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
     mp_obj_ssl_conn_t *conn = conn_in;
@@ -265,6 +404,25 @@ int modssl_verify_cb(void *conn_in, mbedtls_x509_crt *crt, int depth, uint32_t *
             *flags |= MBEDTLS_X509_BADCERT_OTHER;
         }
     }
+    if (depth > 0 && mbedtls_x509_crt_has_ext_type(crt, MBEDTLS_X509_EXT_NAME_CONSTRAINTS)) {
+        if (conn->nc_count < MP_ARRAY_SIZE(conn->nc_crt)) {
+            conn->nc_depth[conn->nc_count] = depth;
+            conn->nc_crt[conn->nc_count++] = crt;
+        } else {
+            modssl_verify_note(conn, MODSSL_V_UNSUPPORTED_CONSTRAINT, depth, crt);
+            *flags |= MBEDTLS_X509_BADCERT_OTHER;
+        }
+    }
+    if (depth == 0) {
+        for (size_t i = 0; i < conn->nc_count; ++i) {
+            uint8_t code = modssl_nc_leaf(&conn->nc_crt[i]->name_constraints, crt);
+            if (code != 0) {
+                modssl_verify_note(conn, code, conn->nc_depth[i], conn->nc_crt[i]);
+                *flags |= MBEDTLS_X509_BADCERT_OTHER;
+            }
+        }
+        conn->nc_count = 0;
+    }
     modssl_verify_note(conn, modssl_flags_code(*flags, crt, &ctx->cacert, depth, ip), depth, crt);
     if (*flags != 0 && conn->server_side && ctx->verify_mode == MBEDTLS_SSL_VERIFY_OPTIONAL) {
         // A server with CERT_OPTIONAL: a client need not send a certificate,
@@ -306,8 +464,7 @@ int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t l
         mp_raise_msg(&mp_type_MemoryError, NULL);
     }
     if (why.oid[0] != 0) {
-        vstr_printf(vstr, "critical extension %s is not supported%s", why.oid,
-            strcmp(why.oid, "2.5.29.30") == 0 ? " (name constraints)" : "");
+        vstr_printf(vstr, "critical extension %s is not supported", why.oid);
         return MODSSL_V_UNHANDLED_CRITICAL;
     }
     int high = (-ret) & 0xFF80;
