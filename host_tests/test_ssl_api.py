@@ -182,7 +182,7 @@ for bad in ({"cadata": b"junk"}, {}, {"cafile": 3}):
         EC_DER=str(pki["ca"].cert_der), EC_PEM=str(pki["ca"].cert_pem), RSA_PEM=str(pki["ca_rsa"].cert_pem),
     ).lines
     assert out[:4] == ["bundle ok ok", "one ok fail", "two ok ok", "str ok"]
-    assert out[4].startswith("ValueError cadata: invalid CA certificate data (DER")
+    assert out[4].startswith("ValueError cadata: certificate 1 (DER): it cannot be parsed"), out[4]
     assert out[5] == "TypeError cafile or cadata must be given"
     assert out[6] == "TypeError cafile must be a file path (str)"
 

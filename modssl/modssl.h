@@ -12,6 +12,8 @@
  *                  cork), datagram wait, MemoryBIO, DTLS timer
  *   ssl_bio.c      MemoryBIO, the in-memory transport for the BIO face
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
+ *   ssl_verify.c   the peer's name (RFC 6125), the verify callback, why a
+ *                  certificate failed (OpenSSL verify codes)
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
  *
  * SPDX-License-Identifier: MIT
@@ -41,10 +43,12 @@
 #define MODSSL_TLS_1_2 (0x0303)
 #define MODSSL_TLS_1_3 (0x0304)
 
-// An I/O callback failed with an errno stored in the connection.
-#define MODSSL_ERR_TRANSPORT (-0x7F00)
+// An I/O callback failed with an errno stored in the connection.  Outside
+// mbedTLS's error space (0x0001-0x7FFF): it once was -0x7F00, which is also
+// MBEDTLS_ERR_SSL_ALLOC_FAILED, and out of memory surfaced as OSError(0).
+#define MODSSL_ERR_TRANSPORT (-0x10000)
 // A DTLS server handshake passed its deadline (dtls_handshake_timeout).
-#define MODSSL_ERR_DTLS_DEADLINE (-0x7F01)
+#define MODSSL_ERR_DTLS_DEADLINE (-0x10001)
 
 // Default deadline of a DTLS server handshake, counted from the first
 // datagram it reads: garbage or a client that goes silent cannot hold a
@@ -52,6 +56,34 @@
 #ifndef MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS
 #define MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS (20000)
 #endif
+
+// CPython's SSLCertVerificationError.verify_code values (OpenSSL 3's X509_V_ERR_*).
+enum {
+    MODSSL_V_UNSPECIFIED = 1,
+    MODSSL_V_SIGNATURE = 7,
+    MODSSL_V_NOT_YET_VALID = 9,
+    MODSSL_V_EXPIRED = 10,
+    MODSSL_V_SELF_SIGNED = 18,
+    MODSSL_V_SELF_SIGNED_IN_CHAIN = 19,
+    MODSSL_V_NO_LOCAL_ISSUER = 20,
+    MODSSL_V_CHAIN_TOO_LONG = 22,
+    MODSSL_V_REVOKED = 23,
+    MODSSL_V_PATH_LENGTH = 25,
+    MODSSL_V_PURPOSE = 26,
+    MODSSL_V_UNHANDLED_CRITICAL = 34,
+    MODSSL_V_PERMITTED_VIOLATION = 47,
+    MODSSL_V_EXCLUDED_VIOLATION = 48,
+    MODSSL_V_APPLICATION = 50,
+    MODSSL_V_UNSUPPORTED_CONSTRAINT = 51,
+    MODSSL_V_CONSTRAINT_SYNTAX = 52,
+    MODSSL_V_HOSTNAME = 62,
+    MODSSL_V_IP_ADDRESS = 64,
+    MODSSL_V_EE_KEY_TOO_SMALL = 66,
+    MODSSL_V_CA_KEY_TOO_SMALL = 67,
+    MODSSL_V_CA_MD_TOO_WEAK = 68,
+    MODSSL_V_UNSUPPORTED_SIG_ALG = 76,
+    MODSSL_V_INVALID_CA = 79,
+};
 
 typedef struct _mp_obj_ssl_context_t {
     mp_obj_base_t base;
@@ -112,6 +144,12 @@ typedef struct _mp_obj_ssl_conn_t {
     bool closed;
     bool has_client_id;             // DTLS server: client_id was given
     bool deadline_running;          // deadline_start_ms is set
+    uint8_t verify_code;            // MODSSL_V_*: the first fault found in the peer's chain
+    uint8_t verify_depth;           // which certificate of the chain it concerns
+    char verify_subject[48];        // and that certificate's subject, for the message
+    uint8_t nc_count;               // CAs of the chain being verified with name constraints:
+    uint8_t nc_depth[4];            // their depths and certificates (valid only while
+    const mbedtls_x509_crt *nc_crt[4]; // mbedTLS verifies, top first, leaf last)
     byte *cork_buf;                 // TLS handshake records not yet written
     size_t cork_len;
     size_t cork_alloc;
@@ -154,10 +192,18 @@ void modssl_bio_send(mp_obj_t bio, const byte *buf, size_t len);
 const byte *modssl_get_data(mp_obj_t obj, bool str_is_path, size_t *len, bool *is_pem);
 mp_obj_t modssl_cert_to_dict(const mbedtls_x509_crt *crt);
 
+// ssl_verify.c
+void modssl_check_server_hostname(mp_obj_t host);
+int modssl_verify_cb(void *conn_in, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+void modssl_verify_note(mp_obj_ssl_conn_t *conn, uint8_t code, int depth, const mbedtls_x509_crt *crt);
+int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t len, vstr_t *vstr);
+uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr);
+
 // ssl_errors.c
+extern bool modssl_alloc_failed;
 NORETURN void modssl_raise_error(int err);
 NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err);
 NORETURN void modssl_raise_want(bool want_write);
-void modssl_format_verify_flags(vstr_t *vstr, uint32_t flags);
+NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value);
 
 #endif // MODSSL_MODSSL_H

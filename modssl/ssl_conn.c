@@ -56,9 +56,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     if (sock != MP_OBJ_NULL) {
         mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
     }
-    if (server_hostname != mp_const_none && !mp_obj_is_str(server_hostname)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("server_hostname must be a str"));
-    }
+    modssl_check_server_hostname(server_hostname);
     if (!server_side && server_hostname == mp_const_none
         && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && ctx->check_hostname) {
         mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname "
@@ -92,6 +90,10 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->nonblocking = false;
     conn->closed = false;
     conn->has_client_id = client_id != mp_const_none;
+    conn->verify_code = 0;
+    conn->verify_depth = 0;
+    conn->verify_subject[0] = 0;
+    conn->nc_count = 0;
     conn->cork_buf = NULL;
     conn->cork_len = 0;
     conn->cork_alloc = 0;
@@ -103,6 +105,8 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
         conn_free_ssl(conn);
         modssl_raise_error(ret);
     }
+    // Names and the reasons for a verdict are decided in ssl_verify.c.
+    mbedtls_ssl_set_verify(&conn->ssl, modssl_verify_cb, conn);
     if (!server_side) {
         // An explicit NULL tells mbedTLS that no hostname check is wanted
         // (mbedTLS 3.6.3+ refuses to verify without one otherwise).
@@ -274,6 +278,7 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         conn_release_buffers(conn);
     }
     if (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        modssl_alloc_failed = false; // mbedTLS coped with it
         return ret;
     }
     if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED && conn->handshake_done) {
@@ -799,11 +804,33 @@ static void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&ssl_conn_set_mtu_obj) }, \
     { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_conn___del___obj) }
 
+// MicroPython's stream read/recv/readline trust their size argument (readline
+// takes any object's bits as a size; a size below -1 becomes a huge one):
+// check it first, then hand over.
+static void ssl_socket_check_size(size_t n_args, const mp_obj_t *args) {
+    if (n_args > 1 && args[1] != mp_const_none && mp_obj_get_int(args[1]) < -1) {
+        mp_raise_ValueError(MP_ERROR_TEXT("size must be >= -1"));
+    }
+}
+static mp_obj_t ssl_socket_sized(const mp_obj_fun_builtin_var_t *fn, size_t n_args, const mp_obj_t *args) {
+    ssl_socket_check_size(n_args, args);
+    return fn->fun.var(n_args, args);
+}
+static mp_obj_t ssl_socket_recv_sized(size_t n_args, const mp_obj_t *args) {
+    return ssl_socket_sized(&mp_stream_read1_obj, n_args, args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_recv_obj, 1, 2, ssl_socket_recv_sized);
+static mp_obj_t ssl_socket_readline_sized(size_t n_args, const mp_obj_t *args) {
+    return ssl_socket_sized(&mp_stream_unbuffered_readline_obj, n_args, args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_readline_obj, 1, 2, ssl_socket_readline_sized);
+
 // DTLS keeps datagram boundaries: read(n) and readinto(buf) return one
 // datagram, as recv(n) and recv_into(buf) do, where on TLS they are stream
 // calls that wait until n bytes (or the buffer's size) have come.
 static mp_obj_t ssl_socket_read_method(size_t n_args, const mp_obj_t *args) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
+    ssl_socket_check_size(n_args, args);
     if (!conn_is_dtls(conn)) {
         return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_read_obj), n_args, 0, args);
     }
@@ -847,9 +874,9 @@ static const mp_rom_map_elem_t ssl_socket_locals_dict_table[] = {
     MODSSL_CONN_COMMON_METHODS,
     { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&ssl_socket_read_method_obj) },
     { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&ssl_socket_readinto_method_obj) },
-    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&mp_stream_unbuffered_readline_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&ssl_socket_readline_obj) },
     { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write_obj) },
-    { MP_ROM_QSTR(MP_QSTR_recv), MP_ROM_PTR(&mp_stream_read1_obj) },
+    { MP_ROM_QSTR(MP_QSTR_recv), MP_ROM_PTR(&ssl_socket_recv_obj) },
     { MP_ROM_QSTR(MP_QSTR_recv_into), MP_ROM_PTR(&ssl_socket_readinto_method_obj) },
     { MP_ROM_QSTR(MP_QSTR_send), MP_ROM_PTR(&mp_stream_write1_obj) },
     { MP_ROM_QSTR(MP_QSTR_sendall), MP_ROM_PTR(&ssl_socket_sendall_obj) },

@@ -13,6 +13,7 @@
 #include "py/objlist.h"
 #include "py/objstr.h"
 
+#include "mbedtls/pem.h"
 #include "mbedtls/psa_util.h"
 #include "psa/crypto.h"
 
@@ -150,8 +151,8 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
         size_t len;
         const char *name = mp_obj_str_get_data(names[i], &len);
         int id = modssl_cipher_id_from_name(name, len);
-        if (id == 0) {
-            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("unknown cipher suite: '%s'"), name);
+        if (id == 0 || strlen(name) != len) {
+            modssl_raise_bad_value("unknown cipher suite", names[i]);
         }
         has_tls13 |= modssl_cipher_is_tls13(id);
         list[count++] = id;
@@ -268,37 +269,6 @@ static void modssl_context_apply_verify_mode(mp_obj_ssl_context_t *self) {
     mbedtls_ssl_conf_authmode(&self->conf, authmode);
 }
 
-// Called by mbedTLS for each certificate in the peer's chain.
-static int modssl_verify_cb(void *ctx_in, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
-    mp_obj_ssl_context_t *self = ctx_in;
-    if (depth == 0 && !self->check_hostname) {
-        *flags &= ~MBEDTLS_X509_BADCERT_CN_MISMATCH;
-    }
-    if (self->verify_callback != mp_const_none) {
-        // The callback may raise; mbedTLS must not be unwound by a long jump,
-        // so an exception turns into a rejected certificate.
-        nlr_buf_t nlr;
-        if (nlr_push(&nlr) == 0) {
-            mp_obj_t der = mp_obj_new_bytes(crt->raw.p, crt->raw.len);
-            mp_obj_t ret = mp_call_function_2(self->verify_callback, der, MP_OBJ_NEW_SMALL_INT(depth));
-            if (ret != mp_const_none && mp_obj_get_int(ret) != 0) {
-                *flags |= MBEDTLS_X509_BADCERT_OTHER;
-            }
-            nlr_pop();
-        } else {
-            *flags |= MBEDTLS_X509_BADCERT_OTHER;
-        }
-    }
-    if (*flags != 0 && (self->protocol & MODSSL_PROTOCOL_IS_SERVER)
-        && self->verify_mode == MBEDTLS_SSL_VERIFY_OPTIONAL) {
-        // A server with CERT_OPTIONAL: a client need not send a certificate,
-        // but one it sends must be valid (as with OpenSSL).  mbedTLS's own
-        // optional mode would accept a bad one, so fail here.
-        return MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
-    }
-    return 0;
-}
-
 /******************************************************************************/
 // Keys and certificates.
 
@@ -363,17 +333,59 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_cert_chain_obj, 2, ssl_context_load_cert_chain);
 
+// Each certificate is parsed on its own, so a failure names the one (its
+// place in the data) and the reason.  A malformed certificate is an error;
+// one that only uses what this firmware does not support (an Ed25519 key, a
+// critical extension such as name constraints) is skipped, as a root it
+// could never verify with -- unless nothing else loads.
 static void modssl_context_add_ca(mp_obj_ssl_context_t *self, mp_obj_t data_obj, bool str_is_path, const char *what) {
+    static const char begin[] = "-----BEGIN CERTIFICATE-----";
     size_t len;
     bool is_pem;
     const byte *data = modssl_get_data(data_obj, str_is_path, &len, &is_pem);
-    int ret = mbedtls_x509_crt_parse(&self->cacert, data, len);
-    if (ret < 0) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: invalid CA certificate data (%s, mbedTLS error -0x%04x)"),
-            what, is_pem ? "PEM" : "DER", (unsigned)-ret);
+    vstr_t why;                     // why the current certificate failed
+    vstr_init(&why, 64);
+    mp_obj_t skipped = MP_OBJ_NULL;  // why the first skipped one did
+    int index = 0, loaded = 0;
+    const char *p = (const char *)data;
+    while (is_pem ? (p = strstr(p, begin)) != NULL : index == 0) {
+        ++index;
+        vstr_reset(&why);
+        int code;
+        if (!is_pem) {
+            code = modssl_x509_parse_explain(&self->cacert, data, len, &why);
+        } else {
+            mbedtls_pem_context pem;
+            mbedtls_pem_init(&pem);
+            size_t use_len = 0;
+            int ret = mbedtls_pem_read_buffer(&pem, begin, "-----END CERTIFICATE-----", (const byte *)p, NULL, 0, &use_len);
+            if (ret == 0) {
+                size_t der_len;
+                const byte *der = mbedtls_pem_get_buffer(&pem, &der_len);
+                code = modssl_x509_parse_explain(&self->cacert, der, der_len, &why);
+            } else {
+                code = MODSSL_V_UNSPECIFIED;
+                vstr_printf(&why, "bad PEM encoding (mbedTLS error -0x%04x)", (unsigned)-ret);
+            }
+            mbedtls_pem_free(&pem);
+            p += use_len > 0 ? use_len : sizeof(begin) - 1;
+        }
+        if (code == MODSSL_V_UNSPECIFIED) {
+            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: certificate %d (%s): %s"),
+                what, index, is_pem ? "PEM" : "DER", vstr_null_terminated_str(&why));
+        }
+        loaded += code == 0;
+        if (code != 0 && skipped == MP_OBJ_NULL) {
+            skipped = mp_obj_new_str(why.buf, why.len);
+        }
     }
-    if (ret > 0 && self->cacert.raw.p == NULL) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: no certificate in it could be parsed"), what);
+    vstr_clear(&why);
+    if (loaded == 0) {
+        if (skipped != MP_OBJ_NULL) {
+            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: no usable certificate (certificate 1: %s)"),
+                what, mp_obj_str_get_str(skipped));
+        }
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: no certificate in it (PEM or DER expected)"), what);
     }
     self->has_ca = true;
     mbedtls_ssl_conf_ca_chain(&self->conf, &self->cacert, NULL);
@@ -429,23 +441,29 @@ static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protoc
     mp_obj_get_array(protocols, &n, &items);
     const char **list = m_new(const char *, n + 1);
     mp_obj_t keep = mp_obj_new_list(n, NULL);
+    size_t total = 0;
     for (size_t i = 0; i < n; ++i) {
         size_t len;
         // Copy into a fresh str so each entry is NUL-terminated and stays alive.
         const char *p = mp_obj_str_get_data(items[i], &len);
-        if (len == 0 || len > 255) {
-            mp_raise_ValueError(MP_ERROR_TEXT("ALPN protocol names must be 1 to 255 bytes long"));
+        if (len == 0 || len > 255 || strlen(p) != len) {
+            mp_raise_ValueError(MP_ERROR_TEXT("ALPN protocol names must be 1 to 255 bytes long, without NUL"));
         }
+        total += len + 1;
         mp_obj_t copy = mp_obj_new_str(p, len);
         ((mp_obj_list_t *)MP_OBJ_TO_PTR(keep))->items[i] = copy;
         list[i] = mp_obj_str_get_str(copy);
     }
+    if (total > 65535) {
+        mp_raise_ValueError(MP_ERROR_TEXT("ALPN protocol list too long"));
+    }
     list[n] = NULL;
+    // An empty list turns ALPN off again, as in CPython (patch 0016).
     int ret = mbedtls_ssl_conf_alpn_protocols(&self->conf, n ? list : NULL);
     if (ret != 0) {
         modssl_raise_error(ret);
     }
-    self->alpn_protocols = list;
+    self->alpn_protocols = n ? list : NULL;
     self->alpn_list = keep;
     return mp_const_none;
 }
@@ -611,7 +629,6 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     }
     mbedtls_ssl_conf_rng(&self->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
     mbedtls_ssl_conf_sig_algs(&self->conf, modssl_sig_algs);
-    mbedtls_ssl_conf_verify(&self->conf, modssl_verify_cb, self);
     modssl_context_apply_verify_mode(self);
     modssl_context_apply_versions(self);
     modssl_context_set_default_ciphers(self);

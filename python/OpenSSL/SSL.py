@@ -354,11 +354,31 @@ def _client_hello(data, dtls):
         return [], None
 
 
+def _alpn_list(protos):
+    """set_alpn_protos' argument: a non-empty list of 1 to 255-byte bytes."""
+    if not isinstance(protos, (list, tuple)):
+        raise TypeError("ALPN protocols must be a list of bytes")
+    if not protos:
+        raise ValueError("at least one protocol must be specified")
+    out = []
+    for p in protos:
+        if not isinstance(p, (bytes, bytearray)):
+            raise TypeError("ALPN protocols must be a list of bytes")
+        if not 0 < len(p) < 256:
+            raise ValueError("ALPN protocol names must be 1 to 255 bytes long")
+        out.append(bytes(p))
+    return out
+
+
 # --- files ------------------------------------------------------------------------
 
 def _read_file(path):
     if isinstance(path, bytes):
         path = path.decode()
+    if not isinstance(path, str):
+        # MicroPython's open() also takes a file descriptor: never open (and
+        # close) one of the process's own, such as stdout.
+        raise TypeError("path must be str or bytes, not %s" % type(path).__name__)
     try:
         with open(path, "rb") as f:
             return f.read()
@@ -668,10 +688,8 @@ class Context:
     # ALPN, SNI, sessions
 
     def set_alpn_protos(self, protos):
-        if not protos:
-            raise ValueError("at least one protocol must be specified")
         self._mutable()
-        self._alpn = [bytes(p) for p in protos]
+        self._alpn = _alpn_list(protos)
 
     def set_alpn_select_callback(self, callback):
         self._mutable()
@@ -863,9 +881,7 @@ class Connection:
         return self._host_name.encode() if self._host_name else None
 
     def set_alpn_protos(self, protos):
-        if not protos:
-            raise ValueError("at least one protocol must be specified")
-        self._alpn = [bytes(p) for p in protos]
+        self._alpn = _alpn_list(protos)
 
     def set_ciphertext_mtu(self, mtu):
         self._mtu = mtu
