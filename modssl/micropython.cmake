@@ -28,6 +28,7 @@ target_sources(usermod_modssl INTERFACE
     ${MODSSL_DIR}/ssl_context.c
     ${MODSSL_DIR}/ssl_errors.c
     ${MODSSL_DIR}/ssl_io.c
+    ${MODSSL_DIR}/ssl_psk.c
     ${MODSSL_DIR}/ssl_x509.c
 )
 

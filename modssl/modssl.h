@@ -11,6 +11,7 @@
  *   ssl_io.c       the core's I/O callbacks: stream (with the handshake
  *                  cork), datagram wait, MemoryBIO, DTLS timer
  *   ssl_bio.c      MemoryBIO, the in-memory transport for the BIO face
+ *   ssl_psk.c      pre-shared keys (TLS 1.2, TLS 1.3, DTLS 1.2)
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
  *
@@ -41,6 +42,14 @@
 #define MODSSL_TLS_1_2 (0x0303)
 #define MODSSL_TLS_1_3 (0x0304)
 
+// Pre-shared keys: built when mbedTLS has a PSK key exchange (ssl_psk.c).
+#if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED)
+#define MODSSL_HAS_PSK (1)
+#else
+#define MODSSL_HAS_PSK (0)
+#endif
+typedef struct _modssl_psk_t modssl_psk_t;
+
 // An I/O callback failed with an errno stored in the connection.
 #define MODSSL_ERR_TRANSPORT (-0x7F00)
 
@@ -68,6 +77,7 @@ typedef struct _mp_obj_ssl_context_t {
     uint16_t minimum_version;
     uint16_t maximum_version;
     uint16_t max_fragment_length;   // RFC 6066 request; 0 = none
+    modssl_psk_t *psk;              // PSK settings (ssl_psk.c); NULL until one is set
 } mp_obj_ssl_context_t;
 
 // How a connection reaches its peer.
@@ -101,6 +111,11 @@ typedef struct _mp_obj_ssl_conn_t {
     byte *cork_buf;                 // TLS handshake records not yet written
     size_t cork_len;
     size_t cork_alloc;
+    #if MODSSL_HAS_PSK
+    mp_obj_t psk_identity;          // identity offered (client) or received (server)
+    mp_obj_t psk_error;             // why the server's key lookup failed (str)
+    bool psk_key_found;             // server: the lookup gave a key
+    #endif
 } mp_obj_ssl_conn_t;
 
 extern const mp_obj_type_t modssl_context_type;
@@ -129,6 +144,24 @@ void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session);
 
 // ssl_context.c
 mp_obj_t modssl_cipher_iana_name(int id);
+
+// ssl_psk.c
+#if MODSSL_HAS_PSK
+extern const mp_obj_type_t modssl_type_PSKValueError;
+bool modssl_psk_enabled(const mp_obj_ssl_context_t *ctx);
+bool modssl_psk_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t *dest);
+void modssl_psk_apply(mp_obj_ssl_context_t *ctx);
+int *modssl_psk_all_suites(void);
+const int *modssl_psk_suites(const mp_obj_ssl_context_t *ctx);
+void modssl_psk_conn_setup(mp_obj_ssl_conn_t *conn);
+void modssl_psk_raise_local(mp_obj_ssl_conn_t *conn, int err);
+void modssl_psk_annotate_alert(mp_obj_ssl_conn_t *conn, uint8_t code, vstr_t *vstr);
+#else
+static inline bool modssl_psk_enabled(const mp_obj_ssl_context_t *ctx) {
+    (void)ctx;
+    return false;
+}
+#endif
 
 // ssl_bio.c
 size_t modssl_bio_pending(mp_obj_t bio);

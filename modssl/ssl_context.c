@@ -78,12 +78,15 @@ static bool modssl_cipher_is_default(int id) {
     bool aead = strstr(name, "-GCM-") != NULL || strstr(name, "CHACHA20-POLY1305") != NULL
         || (strstr(name, "-CCM") != NULL && strstr(name, "CCM-8") == NULL);
     bool forward_secret = strncmp(name, "TLS1-3-", 7) == 0 || strncmp(name, "TLS-ECDHE-", 10) == 0;
-    return aead && forward_secret;
+    return aead && forward_secret && strstr(name, "-PSK-") == NULL; // PSK suites: ssl_psk.c
 }
 
 static void modssl_context_apply_ciphers(mp_obj_ssl_context_t *self, int *list) {
     self->ciphersuites = list;
     mbedtls_ssl_conf_ciphersuites(&self->conf, list);
+    #if MODSSL_HAS_PSK
+    modssl_psk_apply(self); // PSK-only suites while a PSK is set
+    #endif
 }
 
 static void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self) {
@@ -106,7 +109,11 @@ static void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self) {
 static mp_obj_t ssl_context_get_ciphers(mp_obj_t self_in) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
     mp_obj_t list = mp_obj_new_list(0, NULL);
+    #if MODSSL_HAS_PSK
+    for (const int *p = modssl_psk_suites(self); *p; ++p) {
+    #else
     for (const int *p = self->ciphersuites; *p; ++p) {
+    #endif
         mp_obj_list_append(list, modssl_cipher_iana_name(*p));
     }
     return list;
@@ -138,6 +145,12 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
         mp_raise_TypeError(MP_ERROR_TEXT("set_ciphers: expected a list of cipher suite names"));
     }
     mp_obj_get_array(ciphers_in, &n, &names);
+    #if MODSSL_HAS_PSK
+    if (n == 1 && mp_obj_is_str(names[0]) && strcmp(mp_obj_str_get_str(names[0]), "PSK") == 0) {
+        modssl_context_apply_ciphers(self, modssl_psk_all_suites()); // upstream's "PSK" shorthand
+        return mp_const_none;
+    }
+    #endif
     if (n == 0) {
         mp_raise_ValueError(MP_ERROR_TEXT("set_ciphers: no cipher suites given"));
     }
@@ -598,6 +611,7 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     self->minimum_version = MODSSL_TLS_1_2;
     self->maximum_version = MODSSL_TLS_1_3;
     self->max_fragment_length = 0;
+    self->psk = NULL;
 
     // TLS 1.3 (and the PSA random generator every connection uses) need PSA.
     modssl_psa_init();
@@ -649,6 +663,11 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
 
 static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
+    #if MODSSL_HAS_PSK
+    if (modssl_psk_attr(self, attr, dest)) {
+        return;
+    }
+    #endif
     if (dest[0] == MP_OBJ_NULL) {
         // Load.
         if (attr == MP_QSTR_verify_mode) {

@@ -151,6 +151,13 @@ NORETURN void modssl_raise_error(int err) {
         case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
             vstr_add_str(&vstr, "handshake failed: no shared protocol version");
             break;
+        case MBEDTLS_ERR_SSL_INVALID_MAC:
+            vstr_add_str(&vstr, "bad record MAC: a record from the peer failed authentication "
+                "(different keys, or data altered in transit)");
+            break;
+        case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
+            vstr_add_str(&vstr, "handshake failed: the peer sent a handshake message this endpoint cannot accept");
+            break;
         case MBEDTLS_ERR_SSL_TIMEOUT:
             vstr_add_str(&vstr, "DTLS handshake timed out: the peer stopped answering");
             break;
@@ -168,7 +175,11 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
     if (err == MODSSL_ERR_TRANSPORT) {
         mp_raise_OSError(conn->transport_errno);
     }
-    if (conn->server_side && !conn->context->has_cert && !conn->handshake_done) {
+    #if MODSSL_HAS_PSK
+    modssl_psk_raise_local(conn, err);
+    #endif
+    if (conn->server_side && !conn->context->has_cert && !conn->handshake_done
+        && !modssl_psk_enabled(conn->context)) {
         // Not refused at wrap time, as upstream MicroPython lets a server
         // socket be wrapped first; the handshake is where it fails.
         mp_raise_msg(&mp_type_OSError, MP_ERROR_TEXT("a server needs a certificate: call load_cert_chain() first"));
@@ -186,6 +197,9 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
         const unsigned char *msg = conn->ssl.MBEDTLS_PRIVATE(in_msg);
         uint8_t code = msg != NULL ? msg[1] : 0;
         vstr_printf(&vstr, "peer sent fatal alert: %s (%u)", modssl_alert_name(code), code);
+        #if MODSSL_HAS_PSK
+        modssl_psk_annotate_alert(conn, code, &vstr);
+        #endif
         modssl_raise_text(&mp_type_OSError, err, &vstr);
     }
     vstr_clear(&vstr);
