@@ -423,3 +423,98 @@ def test_server_rejects_openssl_client(mp, args, identity, key_hex, server_says,
     assert len(lines) == 1 and lines[0].startswith("HANDSHAKE-ERROR PSK handshake failed: "), lines
     assert server_says in lines[0]
     assert openssl_says in client_out, client_out
+
+
+# --- pyOpenSSL's face (OpenSSL.SSL on the device) -----------------------------
+
+PYOPENSSL_CLIENT = """
+import socket
+from OpenSSL import SSL
+ctx = SSL.Context(SSL.TLS_METHOD)
+ctx.set_max_proto_version(VERSION)
+seen = []
+def client_cb(conn, hint):
+    seen.append((type(conn).__name__, hint))
+    return IDENTITY, bytes.fromhex(KEY_HEX)
+ctx.set_psk_client_callback(client_cb)
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+c = SSL.Connection(ctx, s)
+c.set_connect_state()
+try:
+    c.do_handshake()
+    c.sendall(b"ping from device\\n")
+    reply = c.recv(100)
+except SSL.Error as e:
+    print("ERROR", seen, e)
+    raise SystemExit
+print(c.get_protocol_version_name(), c.get_cipher_name(), seen, reply)
+c.shutdown()
+"""
+
+
+@pytest.mark.parametrize("args, version, want", [
+    pytest.param(["-tls1_2", "-cipher", "PSK-AES128-GCM-SHA256"], 0x0303, "TLSv1.2 PSK-AES128-GCM-SHA256", id="tls1.2"),
+    pytest.param(["-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256"], 0x0304, "TLSv1.3 TLS_AES_128_GCM_SHA256",
+                 id="tls1.3"),
+])
+def test_pyopenssl_face_client(mp, args, version, want):
+    proc, port = openssl_server(["-psk", KEY_HEX, "-psk_identity", "device-1", *args])
+    try:
+        proc.stdin.write("pong from openssl\n")
+        proc.stdin.flush()
+        out = mp.run(PYOPENSSL_CLIENT, PORT=port, VERSION=version, IDENTITY=b"device-1", KEY_HEX=KEY_HEX).lines
+    finally:
+        proc.kill()
+        proc.communicate()
+    assert out == [f"{want} [('Connection', None)] b'pong from openssl\\n'"]
+
+
+PYOPENSSL_SERVER = """
+import socket
+from OpenSSL import SSL
+ctx = SSL.Context(SSL.TLS_METHOD)
+seen = []
+def server_cb(conn, identity):
+    seen.append((type(conn).__name__, identity))
+    return bytes.fromhex(KEY_HEX) if identity == b"device-1" else b""
+ctx.use_psk_identity_hint(b"hint")
+ctx.set_psk_server_callback(server_cb)
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+server.listen(1)
+print("LISTENING")
+s, _ = server.accept()
+c = SSL.Connection(ctx, s)
+c.set_accept_state()
+try:
+    c.do_handshake()
+except SSL.Error as e:
+    print("ERROR", seen, e)
+    raise SystemExit
+data = c.recv(100)
+c.sendall(data.upper())
+print(c.get_protocol_version_name(), seen, data)
+c.shutdown()
+"""
+
+
+@pytest.mark.parametrize("args, identity, want", [
+    pytest.param(["-tls1_2"], "device-1", "TLSv1.2 [('Connection', b'device-1')] b'hello from openssl\\n'",
+                 id="tls1.2"),
+    pytest.param(["-tls1_3"], "device-1", "TLSv1.3 [('Connection', b'device-1')] b'hello from openssl\\n'",
+                 id="tls1.3"),
+    pytest.param(["-tls1_2"], "stranger", "ERROR [('Connection', b'stranger')]", id="tls1.2-unknown"),
+])
+def test_pyopenssl_face_server(mp, args, identity, want):
+    port = free_port()
+    bg = mp.start(PYOPENSSL_SERVER, PORT=port, KEY_HEX=KEY_HEX)
+    assert bg.first_line == "LISTENING"
+    client_out = openssl_client(port, args, identity=identity)
+    lines = rest_of(bg)
+    assert len(lines) == 1 and lines[0].startswith(want), (lines, client_out)
+    if identity == "device-1":
+        assert "HELLO FROM OPENSSL" in client_out
+    else:
+        assert "unknown psk identity" in client_out
