@@ -12,6 +12,7 @@
  *                  cork), datagram wait, MemoryBIO, DTLS timer
  *   ssl_bio.c      MemoryBIO, the in-memory transport for the BIO face
  *   ssl_psk.c      pre-shared keys (TLS 1.2, TLS 1.3, DTLS 1.2)
+ *   ssl_sign.c     ecdsa_sign_callback: signing with a key held elsewhere
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
  *
@@ -50,6 +51,13 @@
 #endif
 typedef struct _modssl_psk_t modssl_psk_t;
 
+// SSLContext.ecdsa_sign_callback (ssl_sign.c): needs patches/mbedtls/0008.
+#if defined(MBEDTLS_PK_ECDSA_ALT_SUPPORT)
+#define MODSSL_HAS_ECDSA_SIGN_CALLBACK (1)
+#else
+#define MODSSL_HAS_ECDSA_SIGN_CALLBACK (0)
+#endif
+
 // An I/O callback failed with an errno stored in the connection.
 #define MODSSL_ERR_TRANSPORT (-0x7F00)
 
@@ -78,6 +86,11 @@ typedef struct _mp_obj_ssl_context_t {
     uint16_t maximum_version;
     uint16_t max_fragment_length;   // RFC 6066 request; 0 = none
     modssl_psk_t *psk;              // PSK settings (ssl_psk.c); NULL until one is set
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    mp_obj_t ecdsa_sign_callback;   // sign(key, digest) -> DER or None (ssl_sign.c)
+    mp_obj_t sign_error;            // why the last signature failed (str), or NULL
+    mbedtls_pk_context sign_pkey;   // the callback-backed key given to mbedTLS
+    #endif
 } mp_obj_ssl_context_t;
 
 // How a connection reaches its peer.
@@ -161,6 +174,14 @@ static inline bool modssl_psk_enabled(const mp_obj_ssl_context_t *ctx) {
     (void)ctx;
     return false;
 }
+#endif
+
+// ssl_sign.c
+#if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+void modssl_sign_apply(mp_obj_ssl_context_t *ctx);
+bool modssl_sign_key_optional(mp_obj_ssl_context_t *ctx);
+bool modssl_sign_attr(mp_obj_ssl_context_t *ctx, qstr attr, mp_obj_t *dest);
+void modssl_sign_raise(mp_obj_ssl_conn_t *conn, int err);
 #endif
 
 // ssl_bio.c

@@ -350,6 +350,14 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
     bool key_pem, cert_pem;
     const byte *key_data = modssl_get_data(key_obj, true, &key_len, &key_pem);
     int ret = mbedtls_pk_parse_key(&self->pkey, key_data, key_len, pwd, pwd_len, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    if (ret != 0 && args[ARG_keyfile].u_obj == mp_const_none && modssl_sign_key_optional(self)) {
+        // No key in the certificate file: the callback signs.
+        mbedtls_pk_free(&self->pkey);
+        mbedtls_pk_init(&self->pkey);
+        ret = 0;
+    }
+    #endif
     if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
         mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key is encrypted and the password is missing or wrong"));
     }
@@ -363,15 +371,21 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
         mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("certfile: invalid certificate (%s, mbedTLS error -0x%04x)"),
             cert_pem ? "PEM" : "DER", (unsigned)-ret);
     }
-    ret = mbedtls_pk_check_pair(&self->cert.pk, &self->pkey, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
-    if (ret != 0) {
-        mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the private key does not match the certificate"));
+    if (mbedtls_pk_get_type(&self->pkey) != MBEDTLS_PK_NONE) {
+        ret = mbedtls_pk_check_pair(&self->cert.pk, &self->pkey, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+        if (ret != 0) {
+            mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the private key does not match the certificate"));
+        }
     }
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    modssl_sign_apply(self); // the key, or the callback that signs for it
+    #else
     ret = mbedtls_ssl_conf_own_cert(&self->conf, &self->cert, &self->pkey);
     if (ret != 0) {
         modssl_raise_error(ret);
     }
     self->has_cert = true;
+    #endif
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_cert_chain_obj, 2, ssl_context_load_cert_chain);
@@ -612,6 +626,11 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     self->maximum_version = MODSSL_TLS_1_3;
     self->max_fragment_length = 0;
     self->psk = NULL;
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    self->ecdsa_sign_callback = mp_const_none;
+    self->sign_error = MP_OBJ_NULL;
+    mbedtls_pk_init(&self->sign_pkey);
+    #endif
 
     // TLS 1.3 (and the PSA random generator every connection uses) need PSA.
     modssl_psa_init();
@@ -665,6 +684,11 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
     #if MODSSL_HAS_PSK
     if (modssl_psk_attr(self, attr, dest)) {
+        return;
+    }
+    #endif
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    if (modssl_sign_attr(self, attr, dest)) {
         return;
     }
     #endif
@@ -749,6 +773,9 @@ static mp_obj_t ssl_context___del__(mp_obj_t self_in) {
     #endif
     #if defined(MBEDTLS_SSL_COOKIE_C)
     mbedtls_ssl_cookie_free(&self->cookie);
+    #endif
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    mbedtls_pk_free(&self->sign_pkey);
     #endif
     mbedtls_pk_free(&self->pkey);
     mbedtls_x509_crt_free(&self->cert);

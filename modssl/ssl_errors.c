@@ -175,6 +175,9 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
     if (err == MODSSL_ERR_TRANSPORT) {
         mp_raise_OSError(conn->transport_errno);
     }
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    modssl_sign_raise(conn, err);
+    #endif
     #if MODSSL_HAS_PSK
     modssl_psk_raise_local(conn, err);
     #endif

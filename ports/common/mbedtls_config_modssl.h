@@ -60,6 +60,9 @@
 
 // Signatures: PKCS#1 v1.5 and RSA-PSS (TLS 1.3 requires rsa_pss_rsae_*).
 #define MBEDTLS_PKCS1_V15
+// EC keys held outside the firmware sign through ecdsa_sign_callback
+// (modssl/ssl_sign.c, patches/mbedtls/0008).
+#define MBEDTLS_PK_ECDSA_ALT_SUPPORT
 #define MBEDTLS_PKCS1_V21
 #define MBEDTLS_X509_RSASSA_PSS_SUPPORT
 
