@@ -394,7 +394,7 @@ void modssl_psk_annotate_alert(mp_obj_ssl_conn_t *conn, uint8_t code, vstr_t *vs
     } else if (code == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR || code == MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC) {
         mp_print_str(&print, ": the server's key for PSK identity ");
     } else if (code == MBEDTLS_SSL_ALERT_MSG_MISSING_EXTENSION || code == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE) {
-        // TLS 1.3 servers (mbedTLS's among them) need not say unknown_psk_identity.
+        // TLS 1.3 servers need not say unknown_psk_identity (RFC 8446 6.2).
         mp_print_str(&print, ": the server took no PSK of ours (it does not know identity ");
         mp_obj_print_helper(&print, conn->psk_identity, PRINT_REPR);
         mp_print_str(&print, ", or it does not use PSKs)");
