@@ -24,6 +24,16 @@
 #include "py/obj.h"
 #include "py/stream.h"
 
+// MicroPython's qstr scan on CMake ports runs without the definitions the
+// build gives mbedTLS (only the module's include paths): name the port's
+// configuration here, so the scan sees the QSTRs of features only ours
+// enables.  Real compiles define MBEDTLS_CONFIG_FILE themselves.
+#if !defined(MBEDTLS_CONFIG_FILE) && defined(__has_include)
+#if __has_include("mbedtls_config_port.h")
+#define MBEDTLS_CONFIG_FILE "mbedtls_config_port.h"
+#endif
+#endif
+
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
 #include "mbedtls/pk.h"

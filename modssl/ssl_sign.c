@@ -20,11 +20,12 @@
 
 #include "py/runtime.h"
 
+// First: it names the port's mbedTLS configuration for the qstr scan.
+#include "modssl.h"
+
 #include "mbedtls/ecp.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/psa_util.h"
-
-#include "modssl.h"
 
 #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
 
