@@ -169,6 +169,9 @@ VERSIONS = [pytest.param(0x0303, id="tls1.2"), pytest.param(0x0304, id="tls1.3")
     pytest.param('ctx.set_psk_identity("PSK-Identity-1"); ctx.set_psk_key(bytes.fromhex("c0ffee")); ctx.set_ciphers("PSK")',
                  'ctx.set_psk_identity("PSK-Identity-1"); ctx.set_psk_key(bytes.fromhex("c0ffee")); ctx.set_ciphers("PSK")',
                  [], id="set-methods"),
+    # a pair replaced before use (key rotation): the new one is offered
+    pytest.param(SERVER_KEYS, 'ctx.psk_identity = b"old"; ctx.psk_key = b"old-key"; ' + CLIENT_PAIR, [],
+                 id="replaced-pair"),
     # CPython 3.13's callbacks
     pytest.param('ctx.set_psk_server_callback(lambda i: {"PSK-Identity-1": b"\\xc0\\xff\\xee"}.get(i), "hint")',
                  'ctx.set_psk_client_callback(lambda hint: ("PSK-Identity-1", b"\\xc0\\xff\\xee"))', [], id="cpython-callbacks"),

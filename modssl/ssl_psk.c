@@ -40,6 +40,8 @@ struct _modssl_psk_t {
     mp_obj_t client_callback;   // CPython: cb(hint) -> (identity, psk)
     mp_obj_t server_callback;   // CPython: cb(identity) -> psk
     mp_obj_t identity_hint;     // kept for the getter; mbedTLS sends none
+    mp_obj_t applied_identity;  // the pair last given to mbedtls_ssl_conf_psk()
+    mp_obj_t applied_key;
     int *suites;                // the PSK-only list in force, GC heap
 };
 
@@ -66,6 +68,8 @@ static modssl_psk_t *psk_state(mp_obj_ssl_context_t *ctx) {
         psk->client_callback = mp_const_none;
         psk->server_callback = mp_const_none;
         psk->identity_hint = mp_const_none;
+        psk->applied_identity = MP_OBJ_NULL;
+        psk->applied_key = MP_OBJ_NULL;
         psk->suites = NULL;
         ctx->psk = psk;
     }
@@ -217,8 +221,10 @@ void modssl_psk_apply(mp_obj_ssl_context_t *ctx) {
     #endif
     if (psk_is_server(ctx)) {
         mbedtls_ssl_conf_psk_cb(&ctx->conf, enabled ? psk_server_lookup : NULL, ctx);
-    } else if (psk->identity != mp_const_none && psk->key != mp_const_none) {
+    } else if (psk->identity != mp_const_none && psk->key != mp_const_none
+               && (psk->identity != psk->applied_identity || psk->key != psk->applied_key)) {
         // Applied as a pair, in either order: a bad one is refused here.
+        // (Only a new pair: an unpatched mbedTLS, ESP-IDF's, takes one.)
         size_t id_len, key_len;
         const byte *id = psk_identity_data(psk->identity, &id_len, "psk_identity");
         const byte *key = psk_key_data(psk->key, &key_len, "psk_key");
@@ -226,6 +232,8 @@ void modssl_psk_apply(mp_obj_ssl_context_t *ctx) {
         if (ret != 0) {
             modssl_raise_error(ret);
         }
+        psk->applied_identity = psk->identity;
+        psk->applied_key = psk->key;
     }
 }
 
@@ -343,6 +351,7 @@ void modssl_psk_conn_setup(mp_obj_ssl_conn_t *conn) {
         if (r != 0) {
             modssl_raise_error(r);
         }
+        psk->applied_identity = MP_OBJ_NULL; // the context's own pair must be given again
         conn->psk_identity = items[0];
     } else if (psk->identity != mp_const_none) {
         conn->psk_identity = psk->identity;
