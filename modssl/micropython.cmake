@@ -29,6 +29,8 @@ target_sources(usermod_modssl INTERFACE
     ${MODSSL_DIR}/ssl_errors.c
     ${MODSSL_DIR}/ssl_io.c
     ${MODSSL_DIR}/ssl_verify.c
+    ${MODSSL_DIR}/ssl_psk.c
+    ${MODSSL_DIR}/ssl_sign.c
     ${MODSSL_DIR}/ssl_x509.c
 )
 

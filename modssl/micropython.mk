@@ -24,6 +24,8 @@ SRC_USERMOD_C += \
 	$(MODSSL_DIR)/ssl_errors.c \
 	$(MODSSL_DIR)/ssl_io.c \
 	$(MODSSL_DIR)/ssl_verify.c \
+	$(MODSSL_DIR)/ssl_psk.c \
+	$(MODSSL_DIR)/ssl_sign.c \
 	$(MODSSL_DIR)/ssl_x509.c
 
 SRC_USERMOD_LIB_C += $(sort $(wildcard $(MODSSL_MBEDTLS_DIR)/library/*.c))

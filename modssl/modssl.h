@@ -11,6 +11,8 @@
  *   ssl_io.c       the core's I/O callbacks: stream (with the handshake
  *                  cork), datagram wait, MemoryBIO, DTLS timer
  *   ssl_bio.c      MemoryBIO, the in-memory transport for the BIO face
+ *   ssl_psk.c      pre-shared keys (TLS 1.2, TLS 1.3, DTLS 1.2)
+ *   ssl_sign.c     ecdsa_sign_callback: signing with a key held elsewhere
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
  *   ssl_verify.c   the peer's name (RFC 6125), the verify callback, why a
  *                  certificate failed (OpenSSL verify codes)
@@ -23,6 +25,16 @@
 
 #include "py/obj.h"
 #include "py/stream.h"
+
+// MicroPython's qstr scan on CMake ports runs without the definitions the
+// build gives mbedTLS (only the module's include paths): name the port's
+// configuration here, so the scan sees the QSTRs of features only ours
+// enables.  Real compiles define MBEDTLS_CONFIG_FILE themselves.
+#if !defined(MBEDTLS_CONFIG_FILE) && defined(__has_include)
+#if __has_include("mbedtls_config_port.h")
+#define MBEDTLS_CONFIG_FILE "mbedtls_config_port.h"
+#endif
+#endif
 
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
@@ -42,6 +54,22 @@
 // TLS version numbers as on the wire (CPython's TLSVersion values).
 #define MODSSL_TLS_1_2 (0x0303)
 #define MODSSL_TLS_1_3 (0x0304)
+
+// Pre-shared keys: built when mbedTLS has a PSK key exchange (ssl_psk.c).
+#if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED)
+#define MODSSL_HAS_PSK (1)
+#else
+#define MODSSL_HAS_PSK (0)
+#endif
+typedef struct _modssl_psk_t modssl_psk_t;
+
+// SSLContext.ecdsa_sign_callback (ssl_sign.c): needs patches/mbedtls/0019.
+#if defined(MBEDTLS_PK_ECDSA_ALT_SUPPORT)
+#define MODSSL_HAS_ECDSA_SIGN_CALLBACK (1)
+#else
+#define MODSSL_HAS_ECDSA_SIGN_CALLBACK (0)
+#endif
+
 
 // An I/O callback failed with an errno stored in the connection.  Outside
 // mbedTLS's error space (0x0001-0x7FFF): it once was -0x7F00, which is also
@@ -111,6 +139,12 @@ typedef struct _mp_obj_ssl_context_t {
     uint16_t maximum_version;
     uint16_t max_fragment_length;   // RFC 6066 request; 0 = none
     uint32_t dtls_handshake_timeout_ms; // DTLS server handshake deadline; 0 = none
+    modssl_psk_t *psk;              // PSK settings (ssl_psk.c); NULL until one is set
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    mp_obj_t ecdsa_sign_callback;   // sign(key, digest) -> DER or None (ssl_sign.c)
+    mp_obj_t sign_error;            // why the last signature failed (str), or NULL
+    mbedtls_pk_context sign_pkey;   // the callback-backed key given to mbedTLS
+    #endif
 } mp_obj_ssl_context_t;
 
 // How a connection reaches its peer.
@@ -153,6 +187,11 @@ typedef struct _mp_obj_ssl_conn_t {
     byte *cork_buf;                 // TLS handshake records not yet written
     size_t cork_len;
     size_t cork_alloc;
+    #if MODSSL_HAS_PSK
+    mp_obj_t psk_identity;          // identity offered (client) or received (server)
+    mp_obj_t psk_error;             // why the server's key lookup failed (str)
+    bool psk_key_found;             // server: the lookup gave a key
+    #endif
 } mp_obj_ssl_conn_t;
 
 extern const mp_obj_type_t modssl_context_type;
@@ -182,6 +221,32 @@ void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session);
 
 // ssl_context.c
 mp_obj_t modssl_cipher_iana_name(int id);
+
+// ssl_psk.c
+#if MODSSL_HAS_PSK
+extern const mp_obj_type_t modssl_type_PSKValueError;
+bool modssl_psk_enabled(const mp_obj_ssl_context_t *ctx);
+bool modssl_psk_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t *dest);
+void modssl_psk_apply(mp_obj_ssl_context_t *ctx);
+int *modssl_psk_all_suites(void);
+const int *modssl_psk_suites(const mp_obj_ssl_context_t *ctx);
+void modssl_psk_conn_setup(mp_obj_ssl_conn_t *conn);
+void modssl_psk_raise_local(mp_obj_ssl_conn_t *conn, int err);
+void modssl_psk_annotate_alert(mp_obj_ssl_conn_t *conn, uint8_t code, vstr_t *vstr);
+#else
+static inline bool modssl_psk_enabled(const mp_obj_ssl_context_t *ctx) {
+    (void)ctx;
+    return false;
+}
+#endif
+
+// ssl_sign.c
+#if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+void modssl_sign_apply(mp_obj_ssl_context_t *ctx);
+bool modssl_sign_key_optional(mp_obj_ssl_context_t *ctx);
+bool modssl_sign_attr(mp_obj_ssl_context_t *ctx, qstr attr, mp_obj_t *dest);
+void modssl_sign_raise(mp_obj_ssl_conn_t *conn, int err);
+#endif
 
 // ssl_bio.c
 size_t modssl_bio_pending(mp_obj_t bio);

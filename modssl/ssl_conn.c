@@ -57,12 +57,14 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
         mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
     }
     modssl_check_server_hostname(server_hostname);
-    if (!server_side && server_hostname == mp_const_none
+    // A PSK client authenticates the server by the key: no certificate to check.
+    bool psk = modssl_psk_enabled(ctx);
+    if (!server_side && server_hostname == mp_const_none && !psk
         && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && ctx->check_hostname) {
         mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname "
             "(or set check_hostname = False to verify the chain only)"));
     }
-    if (!server_side && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && !ctx->has_ca) {
+    if (!server_side && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && !ctx->has_ca && !psk) {
         mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED needs CA certificates: call load_verify_locations() first"));
     }
     if (client_id != mp_const_none && !(server_side && is_dtls)) {
@@ -97,6 +99,9 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->cork_buf = NULL;
     conn->cork_len = 0;
     conn->cork_alloc = 0;
+    #if MODSSL_HAS_PSK
+    modssl_psk_conn_setup(conn);
+    #endif
 
     mbedtls_ssl_init(&conn->ssl);
     conn->ssl_live = true;

@@ -79,12 +79,15 @@ static bool modssl_cipher_is_default(int id) {
     bool aead = strstr(name, "-GCM-") != NULL || strstr(name, "CHACHA20-POLY1305") != NULL
         || (strstr(name, "-CCM") != NULL && strstr(name, "CCM-8") == NULL);
     bool forward_secret = strncmp(name, "TLS1-3-", 7) == 0 || strncmp(name, "TLS-ECDHE-", 10) == 0;
-    return aead && forward_secret;
+    return aead && forward_secret && strstr(name, "-PSK-") == NULL; // PSK suites: ssl_psk.c
 }
 
 static void modssl_context_apply_ciphers(mp_obj_ssl_context_t *self, int *list) {
     self->ciphersuites = list;
     mbedtls_ssl_conf_ciphersuites(&self->conf, list);
+    #if MODSSL_HAS_PSK
+    modssl_psk_apply(self); // PSK-only suites while a PSK is set
+    #endif
 }
 
 static void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self) {
@@ -107,7 +110,11 @@ static void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self) {
 static mp_obj_t ssl_context_get_ciphers(mp_obj_t self_in) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
     mp_obj_t list = mp_obj_new_list(0, NULL);
+    #if MODSSL_HAS_PSK
+    for (const int *p = modssl_psk_suites(self); *p; ++p) {
+    #else
     for (const int *p = self->ciphersuites; *p; ++p) {
+    #endif
         mp_obj_list_append(list, modssl_cipher_iana_name(*p));
     }
     return list;
@@ -139,6 +146,12 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
         mp_raise_TypeError(MP_ERROR_TEXT("set_ciphers: expected a list of cipher suite names"));
     }
     mp_obj_get_array(ciphers_in, &n, &names);
+    #if MODSSL_HAS_PSK
+    if (n == 1 && mp_obj_is_str(names[0]) && strcmp(mp_obj_str_get_str(names[0]), "PSK") == 0) {
+        modssl_context_apply_ciphers(self, modssl_psk_all_suites()); // upstream's "PSK" shorthand
+        return mp_const_none;
+    }
+    #endif
     if (n == 0) {
         mp_raise_ValueError(MP_ERROR_TEXT("set_ciphers: no cipher suites given"));
     }
@@ -307,6 +320,14 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
     bool key_pem, cert_pem;
     const byte *key_data = modssl_get_data(key_obj, true, &key_len, &key_pem);
     int ret = mbedtls_pk_parse_key(&self->pkey, key_data, key_len, pwd, pwd_len, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    if (ret != 0 && args[ARG_keyfile].u_obj == mp_const_none && modssl_sign_key_optional(self)) {
+        // No key in the certificate file: the callback signs.
+        mbedtls_pk_free(&self->pkey);
+        mbedtls_pk_init(&self->pkey);
+        ret = 0;
+    }
+    #endif
     if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
         mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key is encrypted and the password is missing or wrong"));
     }
@@ -320,15 +341,21 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
         mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("certfile: invalid certificate (%s, mbedTLS error -0x%04x)"),
             cert_pem ? "PEM" : "DER", (unsigned)-ret);
     }
-    ret = mbedtls_pk_check_pair(&self->cert.pk, &self->pkey, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
-    if (ret != 0) {
-        mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the private key does not match the certificate"));
+    if (mbedtls_pk_get_type(&self->pkey) != MBEDTLS_PK_NONE) {
+        ret = mbedtls_pk_check_pair(&self->cert.pk, &self->pkey, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+        if (ret != 0) {
+            mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the private key does not match the certificate"));
+        }
     }
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    modssl_sign_apply(self); // the key, or the callback that signs for it
+    #else
     ret = mbedtls_ssl_conf_own_cert(&self->conf, &self->cert, &self->pkey);
     if (ret != 0) {
         modssl_raise_error(ret);
     }
     self->has_cert = true;
+    #endif
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_cert_chain_obj, 2, ssl_context_load_cert_chain);
@@ -617,6 +644,12 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     self->maximum_version = MODSSL_TLS_1_3;
     self->max_fragment_length = 0;
     self->dtls_handshake_timeout_ms = MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS;
+    self->psk = NULL;
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    self->ecdsa_sign_callback = mp_const_none;
+    self->sign_error = MP_OBJ_NULL;
+    mbedtls_pk_init(&self->sign_pkey);
+    #endif
 
     // TLS 1.3 (and the PSA random generator every connection uses) need PSA.
     modssl_psa_init();
@@ -700,6 +733,16 @@ static void modssl_context_set_handshake_timeout(mp_obj_ssl_context_t *self, mp_
 
 static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
+    #if MODSSL_HAS_PSK
+    if (modssl_psk_attr(self, attr, dest)) {
+        return;
+    }
+    #endif
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    if (modssl_sign_attr(self, attr, dest)) {
+        return;
+    }
+    #endif
     if (dest[0] == MP_OBJ_NULL) {
         // Load.
         if (attr == MP_QSTR_verify_mode) {
@@ -796,6 +839,9 @@ static mp_obj_t ssl_context___del__(mp_obj_t self_in) {
     #endif
     #if defined(MBEDTLS_SSL_COOKIE_C)
     mbedtls_ssl_cookie_free(&self->cookie);
+    #endif
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    mbedtls_pk_free(&self->sign_pkey);
     #endif
     mbedtls_pk_free(&self->pkey);
     mbedtls_x509_crt_free(&self->cert);

@@ -155,6 +155,13 @@ NORETURN void modssl_raise_error(int err) {
         case MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED:
             vstr_add_str(&vstr, "no CA certificates to verify the peer with: call load_verify_locations() first");
             break;
+        case MBEDTLS_ERR_SSL_INVALID_MAC:
+            vstr_add_str(&vstr, "bad record MAC: a record from the peer failed authentication "
+                "(different keys, or data altered in transit)");
+            break;
+        case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
+            vstr_add_str(&vstr, "handshake failed: the peer sent a handshake message this endpoint cannot accept");
+            break;
         case MBEDTLS_ERR_SSL_TIMEOUT:
             vstr_add_str(&vstr, "DTLS handshake timed out: the peer stopped answering");
             break;
@@ -356,7 +363,14 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
     if (err == MODSSL_ERR_TRANSPORT) {
         modssl_raise_transport(conn->transport_errno);
     }
-    if (conn->server_side && !conn->context->has_cert && !conn->handshake_done) {
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    modssl_sign_raise(conn, err);
+    #endif
+    #if MODSSL_HAS_PSK
+    modssl_psk_raise_local(conn, err);
+    #endif
+    if (conn->server_side && !conn->context->has_cert && !conn->handshake_done
+        && !modssl_psk_enabled(conn->context)) {
         // Not refused at wrap time, as upstream MicroPython lets a server
         // socket be wrapped first; the handshake is where it fails.
         mp_raise_msg(&mp_type_OSError, MP_ERROR_TEXT("a server needs a certificate: call load_cert_chain() first"));
@@ -379,6 +393,9 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
         vstr_t vstr;
         vstr_init(&vstr, 80);
         vstr_printf(&vstr, "peer sent fatal alert: %s (%u)", modssl_alert_name(code), code);
+        #if MODSSL_HAS_PSK
+        modssl_psk_annotate_alert(conn, code, &vstr);
+        #endif
         modssl_raise_text(&mp_type_OSError, err, &vstr);
     }
     modssl_raise_error(err);
