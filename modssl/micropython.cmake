@@ -46,6 +46,11 @@ if(ESP_PLATFORM OR IDF_TARGET)
         target_compile_definitions(usermod_modssl INTERFACE MP_CONFIGFILE="${MODSSL_MP_CONFIGFILE}")
     endif()
 else()
+    # X25519 for the one mbedTLS that is ours (patches/mbedtls/0007 calls it
+    # when the configuration sets MODSSL_ECP_X25519); IDF's mbedTLS above
+    # is not patched.
+    target_sources(usermod_modssl INTERFACE ${MODSSL_DIR}/ec_x25519.c)
+
     # The port's name picks its configuration delta (ports/<port>/).
     if(NOT MODSSL_PORT_CONFIG_DIR)
         get_filename_component(_modssl_port ${MICROPY_PORT_DIR} NAME)

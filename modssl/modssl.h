@@ -13,6 +13,8 @@
  *   ssl_bio.c      MemoryBIO, the in-memory transport for the BIO face
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
+ *   ec_x25519.c    X25519 for mbedTLS's Curve25519 (patches/mbedtls/0007)
+ *   ssl_testhooks.c  test-only functions (unix build, MODSSL_TEST_HOOKS)
  *
  * SPDX-License-Identifier: MIT
  */
@@ -140,6 +142,14 @@ const byte *modssl_get_data(mp_obj_t obj, bool str_is_path, size_t *len, bool *i
 mp_obj_t modssl_cert_to_dict(const mbedtls_x509_crt *crt);
 
 // ssl_errors.c
+#if MODSSL_TEST_HOOKS
+// ssl_testhooks.c: tls._x25519(scalar, u=None) through PSA.
+extern const mp_obj_fun_builtin_var_t modssl_x25519_obj;
+#endif
+
+// PSA crypto, started once per VM (and stopped at soft reset).
+void modssl_psa_init(void);
+
 NORETURN void modssl_raise_error(int err);
 NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err);
 NORETURN void modssl_raise_want(bool want_write);

@@ -52,6 +52,10 @@
 #define MBEDTLS_ECP_DP_SECP521R1_ENABLED
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED
 #define MBEDTLS_ECP_NIST_OPTIM
+// Curve25519 (X25519 key generation and shared secret, in TLS 1.2, 1.3,
+// DTLS and PSA) through modssl's constant-time X25519, modssl/ec_x25519.c,
+// instead of mbedTLS's generic ladder (patches/mbedtls/0007).
+#define MODSSL_ECP_X25519
 #define MBEDTLS_ECDSA_DETERMINISTIC
 
 // Signatures: PKCS#1 v1.5 and RSA-PSS (TLS 1.3 requires rsa_pss_rsae_*).
