@@ -4,7 +4,8 @@ Known answers from RFC 7748 and random keys checked against `cryptography`,
 through the unix firmware's test hook `tls._x25519` (PSA import, export and
 key agreement: the path TLS 1.3 takes); then real handshakes whose only key
 exchange is X25519, with OpenSSL on the other end.  A wrong shared secret
-fails those handshakes at Finished.
+fails those handshakes at Finished.  The rp2 firmware's Thumb-1 path is
+checked on a bare emulated Cortex-M0+ core (modssl_harness.bare_m0).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import subprocess
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from modssl_harness import bare_m0
 from modssl_harness.localhost import free_port
 
 P = 2**255 - 19
@@ -223,3 +225,25 @@ def test_server_handshake_x25519_only_client(mp, pki, version):
     assert "Temp Key: X25519" in client.stderr, client.stderr
     assert "PING" in client.stdout
     assert out == f"{version.replace('_', '.')} b'ping\\n'"
+
+
+@pytest.mark.no_asan  # no firmware involved: run once
+def test_thumb1_path_on_emulated_cortex_m0plus():
+    missing = bare_m0.available()
+    if missing:
+        msg = f"the Cortex-M0+ check needs {missing}: run `tools/setup.sh rp2`"
+        if os.environ.get("MODSSL_REQUIRE_RP2") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    nine = le(9)
+    cases = [(k, u) for k, u, _ in RFC_SCALAR_MULT]
+    cases += [(le(9), nine), (ALICE[0], nine), (BOB[0], nine), (ALICE[0], BOB[1])]
+    cases += [(os.urandom(32).hex(), os.urandom(32).hex()) for _ in range(3)]
+    cases += [(os.urandom(32).hex(), le(P + 5))]
+    outs, cycles = bare_m0.x25519([(bytes.fromhex(k), bytes.fromhex(u)) for k, u in cases])
+    want = [r for _, _, r in RFC_SCALAR_MULT] + [RFC_ITERATED[1], ALICE[1], BOB[1], SHARED]
+    want += [reference(k, u) for k, u in cases[len(want):]]
+    assert [o.hex() for o in outs] == want
+    # Constant time, as far as the core's cycle count shows: every scalar
+    # and point takes exactly as many cycles.
+    assert len(set(cycles)) == 1, cycles
