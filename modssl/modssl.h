@@ -141,15 +141,15 @@ void modssl_bio_send(mp_obj_t bio, const byte *buf, size_t len);
 const byte *modssl_get_data(mp_obj_t obj, bool str_is_path, size_t *len, bool *is_pem);
 mp_obj_t modssl_cert_to_dict(const mbedtls_x509_crt *crt);
 
-// ssl_errors.c
+// ssl_context.c: PSA crypto, started once per VM (and stopped at soft reset).
+void modssl_psa_init(void);
+
 #if MODSSL_TEST_HOOKS
 // ssl_testhooks.c: tls._x25519(scalar, u=None) through PSA.
 extern const mp_obj_fun_builtin_var_t modssl_x25519_obj;
 #endif
 
-// PSA crypto, started once per VM (and stopped at soft reset).
-void modssl_psa_init(void);
-
+// ssl_errors.c
 NORETURN void modssl_raise_error(int err);
 NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err);
 NORETURN void modssl_raise_want(bool want_write);

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 
-from .. import certs, paths
+from .. import bare_m0, certs, paths
 from ..devices import EmulatedPico
 from ..hostserver import TlsEchoServer
 from ..progress import step
@@ -39,6 +39,28 @@ def sections() -> tuple[Section, Section]:
         "handshake, garbage collected.  modssl's mbedTLS memory is on the GC heap, so both include it.",
     )
     return time_section, heap_section
+
+
+def primitives_section() -> Section:
+    return Section(
+        "Emulated Pico: public-key primitives on the RP2040's core", "Mcycles", ["emu"],
+        text="modssl's own code compiled as the rp2 firmware compiles it and run alone on rp2040js's "
+        "Cortex-M0+ core (modssl_harness.bare_m0), which counts cycles as the M0+ does.  For comparison, "
+        "mbedTLS's generic X25519 cost about 61 Mcycles for key generation + shared secret in the rp2 "
+        "firmware (issue 15).",
+    )
+
+
+def run_primitives(section: Section) -> None:
+    name = "X25519, one scalar multiplication (modssl/ec_x25519.c)"
+    missing = bare_m0.available()
+    if missing:
+        section.add(name, emu=Missing(f"needs {missing}"))
+        return
+    step("emulated Pico: X25519 on the bare core")
+    cases = [(bytes([i + 1]) * 32, (9).to_bytes(32, "little")) for i in range(3)]
+    result = attempt("bare-core X25519", lambda: Single(statistics.median(bare_m0.x25519(cases)[1]) / 1e6, "Mcycles"))
+    section.add(name, emu=result, note="key generation + shared secret: twice this")
 
 
 def run(b: Bench, time_section: Section, heap_section: Section, rounds: int, warmup: int) -> None:
