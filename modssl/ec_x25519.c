@@ -137,7 +137,8 @@ static void fe_reduce_wide(fe_t r, const uint32_t t[2 * FE_LIMBS]) {
 // t[0..31] = a * b in 16-bit digits.
 #define FE_ARG __attribute__((unused))   // used by the assembly, in r0-r2
 __attribute__((naked, noinline))
-static void fe_mul_wide(FE_ARG uint32_t t[2 * FE_LIMBS], FE_ARG const fe_t a, FE_ARG const fe_t b) {
+void modssl_fe16_mul_wide(FE_ARG uint32_t t[2 * FE_LIMBS], FE_ARG const uint32_t a[FE_LIMBS],
+    FE_ARG const uint32_t b[FE_LIMBS]) {
     __asm__ volatile (
     ".syntax unified\n\t"
     "push {r4, r5, r6, r7}\n\t"
@@ -222,7 +223,7 @@ static void fe_mul_wide(FE_ARG uint32_t t[2 * FE_LIMBS], FE_ARG const fe_t a, FE
 
 // t[0..31] = the sum of a[i] * a[j] * 2^(16 (i + j)) over i < j.
 __attribute__((naked, noinline))
-static void fe_sqr_cross(FE_ARG uint32_t t[2 * FE_LIMBS], FE_ARG const fe_t a) {
+void modssl_fe16_sqr_cross(FE_ARG uint32_t t[2 * FE_LIMBS], FE_ARG const uint32_t a[FE_LIMBS]) {
     __asm__ volatile (
     ".syntax unified\n\t"
     "push {r4, r5, r6}\n\t"
@@ -285,7 +286,7 @@ static void fe_sqr_cross(FE_ARG uint32_t t[2 * FE_LIMBS], FE_ARG const fe_t a) {
 
 // Portable C.  Column sums are split in two 32-bit halves (low and high 16
 // bits of each product) so that no 64-bit arithmetic is needed.
-static void fe_mul_wide(uint32_t t[2 * FE_LIMBS], const fe_t a, const fe_t b) {
+void modssl_fe16_mul_wide(uint32_t t[2 * FE_LIMBS], const uint32_t a[FE_LIMBS], const uint32_t b[FE_LIMBS]) {
     uint32_t carry = 0;
     for (int k = 0; k < 2 * FE_LIMBS - 1; k++) {
         int lo = k < FE_LIMBS ? 0 : k - (FE_LIMBS - 1);
@@ -302,7 +303,7 @@ static void fe_mul_wide(uint32_t t[2 * FE_LIMBS], const fe_t a, const fe_t b) {
     t[2 * FE_LIMBS - 1] = carry;
 }
 
-static void fe_sqr_cross(uint32_t t[2 * FE_LIMBS], const fe_t a) {
+void modssl_fe16_sqr_cross(uint32_t t[2 * FE_LIMBS], const uint32_t a[FE_LIMBS]) {
     uint32_t carry = 0;
     for (int k = 0; k < 2 * FE_LIMBS - 1; k++) {
         int lo = k < FE_LIMBS ? 0 : k - (FE_LIMBS - 1);
@@ -323,7 +324,7 @@ static void fe_sqr_cross(uint32_t t[2 * FE_LIMBS], const fe_t a) {
 
 static void fe_mul(fe_t r, const fe_t a, const fe_t b) {
     uint32_t t[2 * FE_LIMBS];
-    fe_mul_wide(t, a, b);
+    modssl_fe16_mul_wide(t, a, b);
     fe_reduce_wide(r, t);
 }
 
@@ -331,7 +332,7 @@ static void fe_mul(fe_t r, const fe_t a, const fe_t b) {
 // 2i + 1), as digits up to 2^18 that fe_reduce_wide() normalises.
 static void fe_sqr(fe_t r, const fe_t a) {
     uint32_t t[2 * FE_LIMBS];
-    fe_sqr_cross(t, a);
+    modssl_fe16_sqr_cross(t, a);
     FE_UNROLL
     for (int i = 0; i < FE_LIMBS; i++) {
         uint32_t sq = a[i] * a[i];

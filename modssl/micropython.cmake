@@ -46,10 +46,11 @@ if(ESP_PLATFORM OR IDF_TARGET)
         target_compile_definitions(usermod_modssl INTERFACE MP_CONFIGFILE="${MODSSL_MP_CONFIGFILE}")
     endif()
 else()
-    # X25519 for the one mbedTLS that is ours (patches/mbedtls/0007 calls it
-    # when the configuration sets MODSSL_ECP_X25519); IDF's mbedTLS above
-    # is not patched.
-    target_sources(usermod_modssl INTERFACE ${MODSSL_DIR}/ec_x25519.c)
+    # X25519 and P-256 verification for the one mbedTLS that is ours
+    # (patches/mbedtls/0007 and 0008 call them when the configuration sets
+    # MODSSL_ECP_X25519 / MODSSL_ECP_P256_MULADD); IDF's mbedTLS above is
+    # not patched.
+    target_sources(usermod_modssl INTERFACE ${MODSSL_DIR}/ec_x25519.c ${MODSSL_DIR}/ec_p256.c)
 
     # The port's name picks its configuration delta (ports/<port>/).
     if(NOT MODSSL_PORT_CONFIG_DIR)

@@ -6,7 +6,7 @@
 # the project's configuration; the port's own `tls` must be switched off
 # (MICROPY_PY_SSL=0) so that nothing else builds a second copy.
 #
-# MODSSL_TEST_HOOKS adds test-only functions (ssl_testhooks.c: tls._x25519)
+# MODSSL_TEST_HOOKS adds test-only functions (ssl_testhooks.c: tls._x25519...)
 # that host_tests/ use; the board builds (micropython.cmake) leave them out.
 
 MODSSL_DIR := $(USERMOD_DIR)
@@ -28,6 +28,7 @@ SRC_USERMOD_C += \
 	$(MODSSL_DIR)/ssl_io.c \
 	$(MODSSL_DIR)/ssl_x509.c \
 	$(MODSSL_DIR)/ec_x25519.c \
+	$(MODSSL_DIR)/ec_p256.c \
 	$(MODSSL_DIR)/ssl_testhooks.c
 
 SRC_USERMOD_LIB_C += $(sort $(wildcard $(MODSSL_MBEDTLS_DIR)/library/*.c))

@@ -145,8 +145,10 @@ mp_obj_t modssl_cert_to_dict(const mbedtls_x509_crt *crt);
 void modssl_psa_init(void);
 
 #if MODSSL_TEST_HOOKS
-// ssl_testhooks.c: tls._x25519(scalar, u=None) through PSA.
+// ssl_testhooks.c: tls._x25519, _p256_verify and _p256_muladd.
 extern const mp_obj_fun_builtin_var_t modssl_x25519_obj;
+extern const mp_obj_fun_builtin_fixed_t modssl_p256_verify_obj;
+extern const mp_obj_fun_builtin_var_t modssl_p256_muladd_obj;
 #endif
 
 // ssl_errors.c

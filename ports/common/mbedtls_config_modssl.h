@@ -56,6 +56,10 @@
 // DTLS and PSA) through modssl's constant-time X25519, modssl/ec_x25519.c,
 // instead of mbedTLS's generic ladder (patches/mbedtls/0007).
 #define MODSSL_ECP_X25519
+// ECDSA P-256 verification's u1 G + u2 Q (mbedtls_ecp_muladd, public inputs
+// only) through modssl/ec_p256.c (patches/mbedtls/0008); signing and ECDH
+// keep mbedTLS's constant-time code.  Needs MODSSL_ECP_X25519's products.
+#define MODSSL_ECP_P256_MULADD
 #define MBEDTLS_ECDSA_DETERMINISTIC
 
 // Signatures: PKCS#1 v1.5 and RSA-PSS (TLS 1.3 requires rsa_pss_rsae_*).
