@@ -288,16 +288,40 @@ static void pj_add(pj_t *r, const pj_t *a, const pj_t *b) {
     *r = out;
 }
 
-// tab[k] = k p for k = 0..15.
-static void pj_table(pj_t tab[16], const pj_t *p) {
-    pj_set_infinity(&tab[0]);
-    tab[1] = *p;
+// A table entry: the limbs as 16 bits, half a pj_t.
+typedef struct {
+    uint16_t x[PE_LIMBS], y[PE_LIMBS], z[PE_LIMBS];
+} pj16_t;
+
+static void pj_pack(pj16_t *d, const pj_t *s) {
+    for (int i = 0; i < PE_LIMBS; i++) {
+        d->x[i] = (uint16_t)s->x[i];
+        d->y[i] = (uint16_t)s->y[i];
+        d->z[i] = (uint16_t)s->z[i];
+    }
+}
+
+static void pj_unpack(pj_t *d, const pj16_t *s) {
+    for (int i = 0; i < PE_LIMBS; i++) {
+        d->x[i] = s->x[i];
+        d->y[i] = s->y[i];
+        d->z[i] = s->z[i];
+    }
+}
+
+// tab[k - 1] = k p for k = 1..15.
+static void pj_table(pj16_t tab[15], const pj_t *p) {
+    pj_t prev = *p, cur;
+    pj_pack(&tab[0], p);
     for (int k = 2; k < 16; k++) {
         if (k % 2 == 0) {
-            pj_double(&tab[k], &tab[k / 2]);
+            pj_unpack(&cur, &tab[k / 2 - 1]);
+            pj_double(&cur, &cur);
         } else {
-            pj_add(&tab[k], &tab[k - 1], p);
+            pj_add(&cur, &prev, p);
         }
+        pj_pack(&tab[k - 1], &cur);
+        prev = cur;
     }
 }
 
@@ -309,7 +333,7 @@ static void pj_from_bytes(pj_t *r, const uint8_t xy[64]) {
 
 int modssl_p256_muladd_raw(uint8_t out[64], const uint8_t m[32], const uint8_t p[64],
     const uint8_t n[32], const uint8_t q[64]) {
-    pj_t *tab = mbedtls_calloc(2 * 16, sizeof(pj_t));   // 6 KiB: not on the stack
+    pj16_t *tab = mbedtls_calloc(2 * 15, sizeof(pj16_t));  // 2.8 KiB: not on the stack
     if (tab == NULL) {
         return -1;
     }
@@ -317,7 +341,7 @@ int modssl_p256_muladd_raw(uint8_t out[64], const uint8_t m[32], const uint8_t p
     pj_from_bytes(&pt, p);
     pj_table(tab, &pt);
     pj_from_bytes(&pt, q);
-    pj_table(tab + 16, &pt);
+    pj_table(tab + 15, &pt);
 
     pj_t acc;
     pj_set_infinity(&acc);
@@ -330,10 +354,12 @@ int modssl_p256_muladd_raw(uint8_t out[64], const uint8_t m[32], const uint8_t p
         int shift = (w & 1) ? 0 : 4;
         unsigned wm = (m[w / 2] >> shift) & 15, wn = (n[w / 2] >> shift) & 15;
         if (wm) {
-            pj_add(&acc, &acc, &tab[wm]);
+            pj_unpack(&pt, &tab[wm - 1]);
+            pj_add(&acc, &acc, &pt);
         }
         if (wn) {
-            pj_add(&acc, &acc, &tab[16 + wn]);
+            pj_unpack(&pt, &tab[15 + wn - 1]);
+            pj_add(&acc, &acc, &pt);
         }
     }
     mbedtls_free(tab);
