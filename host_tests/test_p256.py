@@ -173,3 +173,19 @@ def test_thumb1_path_on_emulated_cortex_m0plus():
     assert [None if o is None else (b"\x04" + o).hex() for o in outs] == \
         [None if (e := expected(*c)) == "inf" else e for c in cases]
     assert len(cycles) == len(cases)
+
+
+@pytest.mark.no_asan  # no firmware involved: run once
+def test_bench_reports_primitive_cycles():
+    # The bench's bare-core rows: shape only, no timing asserted.
+    from modssl_harness.benchmarks import emulated, report
+    from modssl_harness.benchmarks.stats import Single
+
+    if bare_m0.available():
+        pytest.skip(f"needs {bare_m0.available()}")
+    section = emulated.primitives_section()
+    emulated.run_primitives(section)
+    assert [r.name.split(",")[0].split(" ")[0] for r in section.rows] == ["X25519", "P-256"]
+    for row in section.rows:
+        assert isinstance(row.cells["emu"], Single) and row.cells["emu"].value > 0, row
+    assert "public-key primitives" in report.markdown([section])
