@@ -13,7 +13,7 @@
  *   ssl_bio.c      MemoryBIO, the in-memory transport for the BIO face
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
- *   ec_x25519.c    X25519 for mbedTLS's Curve25519 (patches/mbedtls/0007)
+ *   ec_x25519.c    X25519 for mbedTLS's Curve25519 (patches/mbedtls/0008)
  *   ssl_testhooks.c  test-only functions (unix build, MODSSL_TEST_HOOKS)
  *
  * SPDX-License-Identifier: MIT

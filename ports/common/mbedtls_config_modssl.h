@@ -54,10 +54,10 @@
 #define MBEDTLS_ECP_NIST_OPTIM
 // Curve25519 (X25519 key generation and shared secret, in TLS 1.2, 1.3,
 // DTLS and PSA) through modssl's constant-time X25519, modssl/ec_x25519.c,
-// instead of mbedTLS's generic ladder (patches/mbedtls/0007).
+// instead of mbedTLS's generic ladder (patches/mbedtls/0008).
 #define MODSSL_ECP_X25519
 // ECDSA P-256 verification's u1 G + u2 Q (mbedtls_ecp_muladd, public inputs
-// only) through modssl/ec_p256.c (patches/mbedtls/0008); signing and ECDH
+// only) through modssl/ec_p256.c (patches/mbedtls/0009); signing and ECDH
 // keep mbedTLS's constant-time code.  Needs MODSSL_ECP_X25519's products.
 #define MODSSL_ECP_P256_MULADD
 #define MBEDTLS_ECDSA_DETERMINISTIC
