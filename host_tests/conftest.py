@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# Modules the on-firmware halves of the tests import (listening.py).
+MP_LIB = Path(__file__).resolve().parent / "mp_lib"
 sys.path.insert(0, str(REPO / "tools"))
 
 from modssl_harness import certs, paths  # noqa: E402
@@ -83,14 +85,15 @@ class MicroPython:
     background: list = field(default_factory=list)
 
     def _prepare(
-        self, script: str, params: dict, name: str = "script.py", prefix: tuple[str, ...] = ()
+        self, script: str, params: dict, name: str = "script.py", prefix: tuple[str, ...] = (),
+        heapsize: str = "8M",
     ) -> tuple[list[str], dict]:
         """Write `script` with `params` bound as globals (repr'd into a prelude)."""
         prelude = "".join(f"{k} = {v!r}\n" for k, v in params.items())
         path = self.workdir / name
         path.write_text(prelude + textwrap.dedent(script))
-        env = dict(os.environ, **SANITIZER_ENV, MICROPYPATH=f".frozen:{self.workdir}")
-        return [*prefix, str(self.exe), "-X", "heapsize=8M", str(path)], env
+        env = dict(os.environ, **SANITIZER_ENV, MICROPYPATH=f".frozen:{self.workdir}:{MP_LIB}")
+        return [*prefix, str(self.exe), "-X", f"heapsize={heapsize}", str(path)], env
 
     def run(
         self, script: str, timeout: float = 60, check: bool = True, prefix: tuple[str, ...] = (), **params
@@ -109,9 +112,9 @@ class MicroPython:
         return result
 
 
-    def start(self, script: str, **params) -> "Background":
+    def start(self, script: str, heapsize: str = "8M", **params) -> "Background":
         """Start a script that prints one line (e.g. its port) and keeps running."""
-        cmd, env = self._prepare(script, params, name="background.py")
+        cmd, env = self._prepare(script, params, name="background.py", heapsize=heapsize)
         proc = subprocess.Popen(cmd, cwd=self.workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first = proc.stdout.readline().strip()
         if not first:

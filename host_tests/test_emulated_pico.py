@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import json
 import math
 import os
 import subprocess
@@ -183,3 +184,36 @@ def test_a_board_that_dies_mid_script_is_reported_not_waited_for(rp2_uf2, tmp_pa
             device.run_script(script, {}, {})
     finally:
         device.close()
+
+
+def test_openssl_face_is_a_package_the_board_installs(pico, tmp_path):
+    # Not frozen into the board firmware (21 KB of flash it would cost
+    # everyone): copied onto the board as compiled .mpy files, the way
+    # `mpremote cp` (or `mpremote mip install`, through package.json) does.
+    absent = exec_on(pico, "try:\n import OpenSSL\n print('PRESENT')\nexcept ImportError:\n print('ABSENT')")
+    assert absent.strip() == "ABSENT"
+    package = paths.REPO / "python" / "OpenSSL"
+    listed = json.loads((package / "package.json").read_text())["urls"]
+    assert sorted(dest for dest, _ in listed) == sorted(f"OpenSSL/{p.name}" for p in package.glob("*.py"))
+    out = tmp_path / "OpenSSL"
+    out.mkdir()
+    mpy_cross = paths.build_root() / "mpy-cross" / "mpy-cross"
+    for source in package.glob("*.py"):
+        subprocess.run([str(mpy_cross), "-O3", "-o", str(out / f"{source.stem}.mpy"), str(source)], check=True)
+    mpremote(pico, "fs", "mkdir", ":lib")  # may exist already
+    copied = mpremote(pico, "fs", "cp", "-r", str(out), ":lib/")
+    assert copied.returncode == 0, copied.stderr
+    try:
+        hello = exec_on(pico, "\n".join([
+            "from OpenSSL import SSL",
+            "conn = SSL.Connection(SSL.Context(SSL.TLS_METHOD), None)",
+            "conn.set_connect_state()",
+            "try:",
+            "    conn.do_handshake()",
+            "except SSL.WantReadError:",
+            "    print('CLIENTHELLO', conn.bio_read(4096)[:2])",
+        ]))
+    finally:
+        mpremote(pico, "fs", "rm", "-r", ":lib/OpenSSL")
+    # A TLS handshake record (content type 22, version 3.x) left the board.
+    assert hello.strip() == "CLIENTHELLO b'\\x16\\x03'"

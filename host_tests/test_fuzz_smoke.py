@@ -10,14 +10,12 @@ import socket
 import ssl
 
 SERVER = """
-import socket, ssl
+import ssl
+from listening import listen
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(CERT, KEY)
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-s.listen(8)
-print("ready")
+s, port = listen()
+print("ready", port)
 errors = 0
 for _ in range(N):
     c, _ = s.accept()
@@ -75,22 +73,22 @@ def test_malformed_client_hellos_do_not_crash_the_server(mp, pki):
     rng = random.Random(20261123)
     hellos = [client_hello(ssl.TLSVersion.TLSv1_2), client_hello(ssl.TLSVersion.TLSv1_3)]
     cases = 600
-    with socket.socket() as tmp:
-        tmp.bind(("127.0.0.1", 0))
-        port = tmp.getsockname()[1]
-    bg = mp.start(SERVER, PORT=port, CERT=str(pki["server_ec"].cert_pem), KEY=str(pki["server_ec"].key_pem),
-                  N=cases)
-    assert bg.first_line == "ready"
+    bg = mp.start(SERVER, CERT=str(pki["server_ec"].cert_pem), KEY=str(pki["server_ec"].key_pem), N=cases)
+    port = int(bg.first_line.split()[1])
     for _ in range(cases):
         payload = mutate(rng, rng.choice(hellos))
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            sock.sendall(payload)
-            sock.shutdown(socket.SHUT_WR)
+            # The server may refuse the hello and close before all of it is
+            # sent, or before our half-close: either is a fine answer.
             try:
+                sock.sendall(payload)
+                sock.shutdown(socket.SHUT_WR)
                 while sock.recv(4096):
                     pass
             except OSError:
                 pass
     result = bg.finish(timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert f"served {cases} errors" in result.stdout
+    # No mutated hello (nor a valid one whose client then goes quiet) ends
+    # in a handshake: every connection is an error the server survived.
+    assert result.stdout.splitlines()[-1] == f"served {cases} errors {cases}"

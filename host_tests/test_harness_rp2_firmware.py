@@ -8,11 +8,14 @@ the command that builds it.
 from __future__ import annotations
 
 import json
+import re
 import struct
 
 import pytest
 
-from modssl_harness import uf2
+from modssl_harness import rp2build, uf2
+from modssl_harness.build import BuildError
+from modssl_harness.benchmarks import sizes
 
 
 def test_uf2_is_a_complete_rp2040_image(rp2_uf2):
@@ -45,6 +48,18 @@ def test_size_report(rp2_uf2):
     assert report["flash_difference"] == mine["flash"] - base["flash"]
 
 
+def test_flash_breakdown_accounts_for_the_whole_image(rp2_uf2):
+    # The bench's flash-by-part rows come from the linker map: the parts must
+    # add up to the image (within the boot block and alignment padding), and
+    # the module's own C and the OpenSSL face land where they belong.
+    report = json.loads((rp2_uf2.parent / "size.json").read_text())
+    parts = sizes.map_parts(rp2_uf2.parent / "build" / "firmware.elf.map")
+    assert abs(sum(parts.values()) - report["modssl"]["flash"]) < 2048, (parts, report["modssl"])
+    assert parts["modssl C"] > 4096 and parts["mbedTLS: TLS 1.3"] > 4096
+    frozen = (rp2_uf2.parent / "build" / "frozen_content.c").read_text()
+    assert "ssl.py" in frozen and "OpenSSL" not in frozen  # boards install OpenSSL.SSL as a package
+
+
 @pytest.mark.parametrize(
     "mutate, message",
     [
@@ -59,3 +74,24 @@ def test_uf2_check_rejects_damage(rp2_uf2, tmp_path, mutate, message):
     bad.write_bytes(mutate(rp2_uf2.read_bytes()))
     with pytest.raises(uf2.Uf2Error, match=message):
         uf2.check(bad)
+
+
+def pico_board(board_dir) -> str:
+    return re.search(r'set\(PICO_BOARD "([^"]+)"\)', (board_dir / "mpconfigboard.cmake").read_text()).group(1)
+
+
+@pytest.mark.parametrize("board", sorted(rp2build.BASELINES))
+def test_each_board_is_sized_against_the_same_board_with_upstream_tls(board):
+    # Like with like: the Pico W build against a stock Pico W, not a plain Pico.
+    baseline = rp2build.baseline_for(board)
+    assert rp2build.board_for("stock", board) == baseline == rp2build.board_for("stock", baseline)
+    mine, base = rp2build.BOARDS_DIR / board, rp2build.BOARDS_DIR / baseline
+    assert pico_board(mine) == pico_board(base)
+    assert "MICROPY_PY_SSL                          (0)" in (mine / "mpconfigboard.h").read_text()
+    assert "MICROPY_PY_SSL                          (0)" not in (base / "mpconfigboard.h").read_text()
+    assert rp2build.out_dir("stock", baseline) != rp2build.out_dir("modssl", board)
+
+
+def test_a_board_that_is_no_baseline_is_refused_for_the_stock_flavour():
+    with pytest.raises(BuildError, match="size baseline"):
+        rp2build.board_for("stock", "RPI_PICO2")

@@ -110,14 +110,12 @@ t.close()
 
 NB_SERVER = """
 import socket, ssl, select
+from listening import listen
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(CERT, KEY)
-ls = socket.socket()
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-ls.listen(8)
+ls, port = listen()
 ls.setblocking(False)
-print("ready")
+print("ready", port)
 p = select.poll()
 p.register(ls, select.POLLIN)
 conns = {}
@@ -145,13 +143,10 @@ print("served", served)
 
 
 def test_nonblocking_server_many_clients(mp, pki):
-    with socket.socket() as tmp:
-        tmp.bind(("127.0.0.1", 0))
-        port = tmp.getsockname()[1]
     clients = 8
-    bg = mp.start(NB_SERVER, PORT=port, CERT=str(pki["server_ec"].cert_pem), KEY=str(pki["server_ec"].key_pem),
+    bg = mp.start(NB_SERVER, CERT=str(pki["server_ec"].cert_pem), KEY=str(pki["server_ec"].key_pem),
                   CLIENTS=clients)
-    assert bg.first_line == "ready"
+    port = int(bg.first_line.split()[1])
     ctx = host_ssl.create_default_context(cafile=str(pki["ca"].cert_pem))
     results: list[bytes] = []
 

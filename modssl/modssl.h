@@ -67,6 +67,7 @@ typedef struct _mp_obj_ssl_context_t {
     bool check_hostname;
     bool has_ca;
     bool has_cert;
+    bool keep_buffers;              // False (default): idle connections release their record buffers
     uint16_t minimum_version;
     uint16_t maximum_version;
     uint16_t max_fragment_length;   // RFC 6066 request; 0 = none
@@ -122,6 +123,7 @@ void modssl_conn_attach_io(mp_obj_ssl_conn_t *conn);
 int modssl_conn_flush_cork(mp_obj_ssl_conn_t *conn);
 bool modssl_conn_sock_is_nonblocking(mp_obj_ssl_conn_t *conn);
 int modssl_conn_timer_state(mp_obj_ssl_conn_t *conn);
+bool modssl_conn_input_ready(mp_obj_ssl_conn_t *conn);
 
 // ssl_conn.c
 mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, mp_obj_t sock,

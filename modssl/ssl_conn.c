@@ -188,6 +188,23 @@ static void conn_drain_input(mp_obj_ssl_conn_t *conn, int ret) {
     }
 }
 
+// Idle connections give their record buffers back to the heap (mbedTLS
+// keeps whichever still holds a partial record, unread plaintext or unsent
+// bytes; patches/mbedtls/0007), unless the context keeps them.  Called when
+// the handshake ends, when the connection waits for its peer, and after a
+// read or write that leaves nothing in flight -- not between the records of
+// a transfer in progress, where giving the buffers back and taking them
+// again for every record would cost a bulk transfer its speed.
+static void conn_release_buffers(mp_obj_ssl_conn_t *conn) {
+    #if defined(MODSSL_MBEDTLS_RELEASE_BUFFERS)
+    if (conn->handshake_done && !conn->context->keep_buffers && conn->last_error == 0) {
+        mbedtls_ssl_release_buffers(&conn->ssl);
+    }
+    #else
+    (void)conn; // an unpatched mbedTLS (ESP-IDF's) keeps them
+    #endif
+}
+
 // Turn an mbedTLS result into: >= 0 done, WANT_READ / WANT_WRITE (the caller
 // decides how to wait), or a raised exception for anything else.
 static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
@@ -201,6 +218,7 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
             ret = flushed;
         }
     }
+    bool was_done = conn->handshake_done;
     conn->handshake_done = mbedtls_ssl_is_handshake_over(&conn->ssl) && conn->cork_len == 0;
     if (conn->handshake_done && conn->cork_buf != NULL) {
         // The cork is for handshake flights only: give its memory back.
@@ -208,8 +226,17 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         conn->cork_buf = NULL;
         conn->cork_alloc = 0;
     }
+    if (!was_done || ret == MBEDTLS_ERR_SSL_WANT_READ) {
+        // The handshake just ended, or the connection waits for its peer.
+        conn_release_buffers(conn);
+    }
     if (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
         return ret;
+    }
+    if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED && conn->handshake_done) {
+        // Taking a record buffer again failed: nothing changed, the same
+        // call can be repeated once memory is free (not a sticky error).
+        modssl_raise_conn_error(conn, ret);
     }
     #if defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
     if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED && !conn->has_client_id) {
@@ -348,6 +375,10 @@ static int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
         }
         ret = conn_check(conn, ret);
         conn->poll_mask = ret == MBEDTLS_ERR_SSL_WANT_WRITE ? MP_STREAM_POLL_WR : 0;
+        if (ret > 0 && !modssl_conn_input_ready(conn)) {
+            // Nothing more has arrived: the transfer is over for now.
+            conn_release_buffers(conn);
+        }
         return ret;
     }
 }
@@ -364,6 +395,10 @@ static int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
     }
     int ret = conn_check(conn, mbedtls_ssl_write(&conn->ssl, buf, size));
     conn->poll_mask = ret == MBEDTLS_ERR_SSL_WANT_READ ? MP_STREAM_POLL_RD : 0;
+    if (ret > 0 && ret < mbedtls_ssl_get_max_out_record_payload(&conn->ssl)) {
+        // A message smaller than a record: not a bulk upload in progress.
+        conn_release_buffers(conn);
+    }
     return ret;
 }
 

@@ -665,6 +665,8 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             dest[0] = self->verify_callback;
         } else if (attr == MP_QSTR_max_fragment_length) {
             dest[0] = self->max_fragment_length ? MP_OBJ_NEW_SMALL_INT(self->max_fragment_length) : mp_const_none;
+        } else if (attr == MP_QSTR_release_buffers) {
+            dest[0] = mp_obj_new_bool(!self->keep_buffers);
         #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
         } else if (attr == MP_QSTR_dtls_cookie_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
             // mbedTLS has a setter but no getter for the cookie lifetime.
@@ -702,6 +704,11 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         modssl_context_apply_versions(self);
     } else if (attr == MP_QSTR_max_fragment_length) {
         modssl_context_set_max_fragment_length(self, value);
+    } else if (attr == MP_QSTR_release_buffers) {
+        // True (default): an idle connection gives its record buffers back
+        // to the heap and takes them again, sized for the record, when data
+        // moves (patches/mbedtls/0007).  False keeps them, for bulk transfers.
+        self->keep_buffers = !mp_obj_is_true(value);
     } else if (attr == MP_QSTR_verify_callback) {
         if (value != mp_const_none && !mp_obj_is_callable(value)) {
             mp_raise_TypeError(MP_ERROR_TEXT("verify_callback must be callable or None"));

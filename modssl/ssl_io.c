@@ -180,6 +180,17 @@ static int conn_timer_get(void *ctx) {
     return elapsed >= conn->timer_int_ms ? 1 : 0;
 }
 
+// Whether the transport already holds input for this connection (a record,
+// or part of one, has arrived): then a transfer is in progress.
+bool modssl_conn_input_ready(mp_obj_ssl_conn_t *conn) {
+    if (conn->transport == MODSSL_TRANSPORT_BIO) {
+        return modssl_bio_pending(conn->bio_in) > 0;
+    }
+    int err;
+    mp_uint_t ready = mp_get_stream(conn->sock)->ioctl(conn->sock, MP_STREAM_POLL, MP_STREAM_POLL_RD, &err);
+    return ready != MP_STREAM_ERROR && (ready & MP_STREAM_POLL_RD) != 0;
+}
+
 int modssl_conn_timer_state(mp_obj_ssl_conn_t *conn) {
     return conn_timer_get(conn);
 }

@@ -3,13 +3,16 @@
 # hand -- what a board does to carry TLS over a UART or BLE link.  The
 # client sends SIZE bytes, the server reads them; only that transfer is
 # timed (the handshake is not), N times, each on a fresh connection.
-# Globals: CA, CERT, KEY, CIPHER, SIZE, N.
+# Globals: CA, CERT, KEY, CIPHER, SIZE, N, and KEEP (modssl: both ends keep
+# their record buffers, `ctx.release_buffers = False`).
 import tls
 from benchlib import cipher_name, make_context, now_us, read_file, result, since_us
 
 CHUNK = 16384
 cctx = make_context(tls.PROTOCOL_TLS_CLIENT, ca_der=read_file(CA), version=0x0303, ciphers=[CIPHER])
 sctx = make_context(tls.PROTOCOL_TLS_SERVER, cert_der=read_file(CERT), key_der=read_file(KEY), version=0x0303)
+if globals().get("KEEP"):
+    cctx.release_buffers = sctx.release_buffers = False
 chunk = bytes(CHUNK)
 # The server reads into one buffer, so the figure is the TLS work and the
 # pumping, not the allocation of a fresh bytes object per record.

@@ -93,7 +93,9 @@ class TlsEchoServer:
     def _serve(self, raw: socket.socket) -> None:
         record = Seen()
         self.seen.append(record)
-        raw.settimeout(30)
+        # A board's handshake is slow (an emulated Pico under load: RSA can
+        # take a minute of real time): a stuck peer still ends the thread.
+        raw.settimeout(120)
         # Small TLS records back to back must not wait for delayed ACKs.
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.answer_delay:

@@ -24,6 +24,8 @@ from .progress import step
 
 DEFAULT_BOARD = "MODSSL_PICO"
 STOCK_BOARD = "STOCK_PICO_TLS"
+# Each modssl board's size baseline: the same board with upstream's `tls`.
+BASELINES = {"MODSSL_PICO": STOCK_BOARD, "MODSSL_PICO_W": "STOCK_PICO_W_TLS"}
 BOARDS_DIR = paths.REPO / "firmware" / "rp2"
 
 # lib/ directories a board needs beyond the port's (which sources.py fills),
@@ -34,14 +36,22 @@ WIRELESS_LIBS = {
     "btstack": "src/btstack.h",
     "lwip": "src/include/lwip/init.h",
 }
-BOARD_EXTRA_LIBS = {"MODSSL_PICO_W": WIRELESS_LIBS}
+BOARD_EXTRA_LIBS = {"MODSSL_PICO_W": WIRELESS_LIBS, "STOCK_PICO_W_TLS": WIRELESS_LIBS}
+
+
+def baseline_for(board: str | None) -> str:
+    """The stock board a modssl board's flash size is compared with."""
+    return BASELINES.get(board or DEFAULT_BOARD, STOCK_BOARD)
 
 
 def board_for(flavour: str, board: str | None) -> str:
     if flavour == "stock":
-        if board not in (None, STOCK_BOARD):
-            raise BuildError(f"--flavour stock builds {STOCK_BOARD} (the size baseline), not {board}")
-        return STOCK_BOARD
+        # A modssl board name picks its baseline; a baseline name is itself.
+        board = BASELINES.get(board, board) if board else STOCK_BOARD
+        if board not in BASELINES.values():
+            choices = ", ".join(sorted(set(BASELINES.values())))
+            raise BuildError(f"--flavour stock builds a size baseline ({choices}), not {board}")
+        return board
     if flavour != "modssl":
         raise BuildError(f"unknown rp2 flavour {flavour!r}: choose modssl or stock")
     return board or DEFAULT_BOARD
@@ -51,6 +61,8 @@ def out_dir(flavour: str, board: str) -> Path:
     """firmware/build/rp2-<flavour> for the default boards, else with the board name."""
     if board in (DEFAULT_BOARD, STOCK_BOARD):
         return paths.build_root() / f"rp2-{flavour}"
+    if flavour == "stock":
+        return paths.build_root() / f"rp2-stock-{board.lower()}"
     return paths.build_root() / f"rp2-{flavour}-{board.lower()}"
 
 
@@ -146,7 +158,9 @@ def size_report(firmware: Path, baseline: Path, board: str) -> dict:
         "board": board,
         "modssl": {"firmware": str(firmware), **mine, "uf2_bytes": firmware.stat().st_size},
         "baseline": {
-            "what": f"{STOCK_BOARD}: stock Pico with upstream tls (same mbedTLS sources, upstream configuration)",
+            "board": baseline_for(board),
+            "what": f"{baseline_for(board)}: the same board with upstream tls "
+                    "(same mbedTLS sources, upstream configuration)",
             "firmware": str(baseline),
             **base,
             "uf2_bytes": baseline.stat().st_size,
@@ -160,6 +174,7 @@ def size_report(firmware: Path, baseline: Path, board: str) -> dict:
 def print_size_report(report: dict) -> None:
     m, b = report["modssl"], report["baseline"]
     print(f"flash (text+data) {report['board']} with modssl:  {m['flash']:>8} bytes ({m['flash'] / 1024:.1f} KiB)")
-    print(f"flash (text+data) {STOCK_BOARD} upstream tls: {b['flash']:>8} bytes ({b['flash'] / 1024:.1f} KiB)")
+    base = b.get("board", STOCK_BOARD)
+    print(f"flash (text+data) {base} upstream tls: {b['flash']:>8} bytes ({b['flash'] / 1024:.1f} KiB)")
     d = report["flash_difference"]
     print(f"difference: {d:+} bytes ({d / 1024:+.1f} KiB)")

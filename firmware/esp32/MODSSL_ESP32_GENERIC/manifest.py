@@ -2,4 +2,5 @@
 # flash filesystem setup) and the project's manifest (asyncio,
 # modssl's `ssl`/`ussl`).  Nothing from micropython-lib.
 freeze("$(PORT_DIR)/modules")
-include("$(BOARD_DIR)/../../../manifest.py")
+# OpenSSL.SSL is left out, as on the Pico: openssl=True freezes it.
+include("$(BOARD_DIR)/../../../manifest.py", openssl=False)

@@ -2,4 +2,6 @@
 # (filesystem mount, rp2 helpers) and the project's manifest (asyncio and
 # modssl's `ssl`/`ussl`).  Nothing from micropython-lib, which is absent.
 freeze("$(PORT_DIR)/modules")
-include("$(BOARD_DIR)/../../../manifest.py")
+# OpenSSL.SSL is left out (flash): a manifest option, or installed onto
+# the board as a package (README).  openssl=True freezes it.
+include("$(BOARD_DIR)/../../../manifest.py", openssl=False)

@@ -120,3 +120,10 @@ def memory_bio(b: Bench, sec: Section, ceiling: dict[str, float]) -> None:
         ceil: Cell = Single(1 / (1 / seal + 1 / open_), "MB/s") if seal and open_ else Missing("not built")
         sec.add(f"{label}, memory BIO, client to server", note=f"{size // 1024} KiB per run, both ends in one process",
                 ceiling=ceil, **cells)
+        # modssl's idle connections give their buffers back by default; a
+        # memory-BIO pump that drains the input after every chunk takes them
+        # again each time.  Bulk transfers keep them with one attribute.
+        out = attempt("ours, buffers kept", lambda: device.run(b.ours, "bio_bulk.py", dict(params, KEEP=True),
+                                                               timeout=300))
+        sec.add(f"{label}, memory BIO, client to server, release_buffers=False", ceiling=ceil,
+                ours=bio_cell(out, size, iana), note="modssl with `ctx.release_buffers = False` on both ends")

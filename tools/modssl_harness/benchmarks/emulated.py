@@ -20,10 +20,12 @@ from ..progress import step
 from .context import CERTS, PY_VERSIONS, VERSIONS, Bench, attempt
 from .device import BenchError, parse_result, script_file
 from .report import Section
-from .stats import Missing, Single, ms
+from .stats import Missing, Single, Stat, ms
 
 CLOCK_MHZ = 125
 SCRIPT = paths.REPO / "bench" / "device" / "emu_handshake.py"
+LOOPBACK = paths.REPO / "bench" / "device" / "emu_loopback.py"
+BENCHLIB = paths.REPO / "bench" / "device" / "benchlib.py"
 LINK = paths.REPO / "device_tests" / "hostlink.py"
 
 
@@ -107,6 +109,71 @@ def _measure(pico: EmulatedPico, b: Bench, server: TlsEchoServer, ca: str, round
     params = dict(SERVER="bench", CA_PEM=b.pki[ca].pem(), HOSTNAME=certs.HOSTNAME, N=rounds, WARMUP=warmup)
     script = script_file(SCRIPT.name, params, b.workdir)
     out = pico.run_script(script, {"hostlink.py": LINK.read_bytes()}, {"bench": ("tcp", server.port)})
+    try:
+        return parse_result(out)
+    except BenchError:
+        raise BenchError(out[-1500:]) from None
+
+
+def loopback_section() -> Section:
+    return Section(
+        "Emulated Pico: in-device loopback, stock beside modssl", "median", ["stock", "modssl"],
+        ratios=[("modssl", "stock")],
+        text="The same script (bench/device/emu_loopback.py) on STOCK_PICO_TLS (upstream `tls`) and "
+        "MODSSL_PICO under rp2040js: a client and a server in one MicroPython over in-memory streams, "
+        "no link.  Mcycles: each side's calls on the board's clock at 125 MHz.  Heap from gc.mem_alloc(): "
+        "peak of both ends during the handshake; steady: the idle client alone after the handshake; "
+        "fit: how many such idle clients the heap left after boot holds (free / steady).  Stock speaks "
+        "TLS 1.2 only.",
+    )
+
+
+def loopback(b: Bench, sec: Section, rounds: int, warmup: int) -> None:
+    firmwares = {"stock": paths.firmware_path("rp2", "stock"), "modssl": paths.firmware_path("rp2", "modssl")}
+    results: dict[tuple[str, str, str], dict | Missing] = {}
+    for column, uf2 in firmwares.items():
+        if not uf2.exists():
+            for vname in VERSIONS:
+                for cname in CERTS:
+                    results[(column, vname, cname)] = Missing(f"no {uf2.parent.name} firmware")
+            continue
+        pico = EmulatedPico(uf2)
+        try:
+            for vname, wire in VERSIONS.items():
+                if column == "stock" and wire != VERSIONS["TLS 1.2"]:
+                    for cname in CERTS:
+                        results[(column, vname, cname)] = Missing("no TLS 1.3")
+                    continue
+                for cname, (cert, ca) in CERTS.items():
+                    step(f"emulated Pico, {column}: loopback handshake, {vname}, {cname}")
+                    results[(column, vname, cname)] = attempt(
+                        "emulated loopback", lambda: _loopback(pico, b, cert, ca, wire, rounds, warmup))
+        finally:
+            pico.close()
+    for vname in VERSIONS:
+        for cname in CERTS:
+            cells = {col: results[(col, vname, cname)] for col in firmwares}
+            for figure, key, unit in (("client Mcycles", "client_us", "Mcycles"),
+                                      ("server Mcycles", "server_us", "Mcycles"),
+                                      ("handshake peak, both ends, bytes", "peak", "B"),
+                                      ("idle client, steady, bytes", "steady", "B"),
+                                      ("idle clients that fit", "fit", "")):
+                row = {}
+                for col, r in cells.items():
+                    if isinstance(r, Missing):
+                        row[col] = r
+                    elif unit == "Mcycles":
+                        row[col] = Stat([us * CLOCK_MHZ / 1e6 for us in r[key]], unit)
+                    else:
+                        row[col] = Single(statistics.median(r[key]), unit)
+                sec.add(f"{vname}, {cname}: {figure}", **row)
+
+
+def _loopback(pico: EmulatedPico, b: Bench, cert: str, ca: str, wire: int, rounds: int, warmup: int) -> dict:
+    params = dict(CA=b.pki[ca].cert_der.read_bytes(), CERT=b.pki[cert].cert_der.read_bytes(),
+                  KEY=b.pki[cert].key_der.read_bytes(), VERSION=wire, N=rounds, WARMUP=warmup)
+    script = script_file(LOOPBACK.name, params, b.workdir)
+    out = pico.run_script(script, {"benchlib.py": BENCHLIB.read_bytes()}, {})
     try:
         return parse_result(out)
     except BenchError:

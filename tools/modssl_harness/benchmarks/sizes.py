@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -55,3 +56,69 @@ def run(sec: Section, ours: Path, stock: Path, none: Path | None, rp2_json: Path
     sec.add(f"rp2 flash ({data.get('board', '?')})", ours=Single(data["modssl"]["flash"], "B"),
             stock=Single(data["baseline"]["flash"], "B"), none=Missing("not built"),
             note=f"from {where.name} of an rp2 build; stock = {data['baseline'].get('what', 'upstream tls')}")
+    rp2_breakdown(sec)
+
+
+# Flash by part, from the linker map of each rp2 build: every input section
+# the image keeps (code, read-only data, initialised data) goes to the part
+# its object file belongs to.
+PARTS = (
+    ("modssl C", r"/modssl/"),
+    ("frozen Python", r"frozen_content"),
+    ("mbedTLS: TLS 1.3", r"/library/ssl_tls13"),
+    ("mbedTLS: TLS/DTLS core, TLS 1.2", r"/library/ssl_(tls|msg|tls12|client|ciphersuites|debug)"),
+    ("mbedTLS: DTLS cookies, tickets", r"/library/ssl_(cookie|ticket)"),
+    ("mbedTLS: PSA crypto", r"/library/psa_"),
+    ("mbedTLS: X.509, keys, PEM, ASN.1", r"/library/(x509|oid|pem|base64|asn1|pk)"),
+    ("mbedTLS: bignum, ECC, RSA", r"/library/(bignum|ecp|ecdh|ecdsa|rsa|constant_time)"),
+    ("mbedTLS: ciphers (AES, GCM, CCM, ChaCha20-Poly1305)", r"/library/(aes|gcm|ccm|chacha|poly1305|cipher|block_cipher)"),
+    ("mbedTLS: hashes, DRBG, HKDF", r"/library/(sha|md|ripemd|hmac_drbg|ctr_drbg|hkdf|entropy)"),
+    ("mbedTLS: other", r"/mbedtls/"),
+    ("MicroPython, pico-sdk, libc", r""),
+)
+_SKIP_OUTPUT = re.compile(r"bss|heap|stack|uninitialized|ARM|comment|debug|noinit")
+
+
+def map_parts(map_file: Path) -> dict[str, int]:
+    """Bytes of flash per part, read from a GNU ld map file."""
+    sizes = {name: 0 for name, _ in PARTS}
+    out_section = ""
+    pending = None
+    started = False
+    for line in map_file.read_text(errors="replace").splitlines():
+        if not started:
+            started = line.startswith("Linker script and memory map")
+            continue
+        if line and not line[0].isspace():
+            out_section = line.split()[0]
+            continue
+        fields = line.split()
+        if pending is not None and fields and fields[0].startswith("0x"):
+            fields = [pending] + fields
+        pending = None
+        if len(fields) == 1 and line.startswith(" .") and not line.startswith("  "):
+            pending = fields[0]  # long input-section name: address, size, file on the next line
+            continue
+        if len(fields) < 4 or not fields[0].startswith("."):
+            continue
+        if not (fields[1].startswith("0x") and fields[2].startswith("0x")):
+            continue
+        if _SKIP_OUTPUT.search(out_section) or int(fields[1], 16) == 0:
+            continue
+        size, obj = int(fields[2], 16), " ".join(fields[3:])
+        for name, pattern in PARTS:
+            if re.search(pattern, obj):
+                sizes[name] += size
+                break
+    return sizes
+
+
+def rp2_breakdown(sec: Section) -> None:
+    maps = {col: paths.build_root() / f"rp2-{flavour}" / "build" / "firmware.elf.map"
+            for col, flavour in (("ours", "modssl"), ("stock", "stock"))}
+    if not all(m.exists() for m in maps.values()):
+        return
+    parts = {col: map_parts(m) for col, m in maps.items()}
+    for name, _ in PARTS:
+        sec.add(f"rp2 flash: {name}", ours=Single(parts["ours"][name], "B"),
+                stock=Single(parts["stock"][name], "B"), none=Missing("—"))

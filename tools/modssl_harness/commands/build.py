@@ -34,9 +34,10 @@ def run(args) -> int:
         for flavour in args.flavour.split(","):
             print(rp2build.build_rp2(flavour.strip(), args.board))
             if flavour.strip() == "modssl":
-                # The size report compares against the upstream-tls baseline.
+                # The size report compares against the same board with
+                # upstream's `tls` (MODSSL_PICO_W: STOCK_PICO_W_TLS).
                 fw = rp2build.out_dir("modssl", rp2build.board_for("modssl", args.board)) / "firmware.uf2"
-                baseline = rp2build.build_rp2("stock")
+                baseline = rp2build.build_rp2("stock", rp2build.baseline_for(args.board))
                 rp2build.print_size_report(rp2build.size_report(fw, baseline, rp2build.board_for("modssl", args.board)))
         return 0
     print(esp32build.build_esp32(args.board))
