@@ -49,6 +49,12 @@ if(ESP_PLATFORM OR IDF_TARGET)
         target_compile_definitions(usermod_modssl INTERFACE MP_CONFIGFILE="${MODSSL_MP_CONFIGFILE}")
     endif()
 else()
+    # X25519 and P-256 verification for the one mbedTLS that is ours
+    # (patches/mbedtls/0021 and 0022 call them when the configuration sets
+    # MODSSL_ECP_X25519 / MODSSL_ECP_P256_MULADD); IDF's mbedTLS above is
+    # not patched.
+    target_sources(usermod_modssl INTERFACE ${MODSSL_DIR}/ec_x25519.c ${MODSSL_DIR}/ec_p256.c)
+
     # The port's name picks its configuration delta (ports/<port>/).
     if(NOT MODSSL_PORT_CONFIG_DIR)
         get_filename_component(_modssl_port ${MICROPY_PORT_DIR} NAME)

@@ -5,6 +5,9 @@
 # mbedtls_config_port.h, see ports/).  mbedTLS is compiled here, once, with
 # the project's configuration; the port's own `tls` must be switched off
 # (MICROPY_PY_SSL=0) so that nothing else builds a second copy.
+#
+# MODSSL_TEST_HOOKS adds test-only functions (ssl_testhooks.c: tls._x25519...)
+# that host_tests/ use; the board builds (micropython.cmake) leave them out.
 
 MODSSL_DIR := $(USERMOD_DIR)
 MODSSL_REPO := $(abspath $(MODSSL_DIR)/..)
@@ -26,7 +29,10 @@ SRC_USERMOD_C += \
 	$(MODSSL_DIR)/ssl_verify.c \
 	$(MODSSL_DIR)/ssl_psk.c \
 	$(MODSSL_DIR)/ssl_sign.c \
-	$(MODSSL_DIR)/ssl_x509.c
+	$(MODSSL_DIR)/ssl_x509.c \
+	$(MODSSL_DIR)/ec_x25519.c \
+	$(MODSSL_DIR)/ec_p256.c \
+	$(MODSSL_DIR)/ssl_testhooks.c
 
 SRC_USERMOD_LIB_C += $(sort $(wildcard $(MODSSL_MBEDTLS_DIR)/library/*.c))
 
@@ -35,4 +41,5 @@ CFLAGS_USERMOD += \
 	-I$(MODSSL_PORT_CONFIG_DIR) \
 	-I$(MODSSL_REPO)/ports/common \
 	-I$(MODSSL_MBEDTLS_DIR)/include \
-	-DMBEDTLS_CONFIG_FILE='"mbedtls_config_port.h"'
+	-DMBEDTLS_CONFIG_FILE='"mbedtls_config_port.h"' \
+	-DMODSSL_TEST_HOOKS=1

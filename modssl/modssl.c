@@ -106,6 +106,12 @@ static const mp_rom_map_elem_t modssl_module_globals_table[] = {
     #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
     { MP_ROM_QSTR(MP_QSTR_HAS_TLSv1_3), MP_ROM_TRUE },
     #endif
+
+    #if MODSSL_TEST_HOOKS
+    { MP_ROM_QSTR(MP_QSTR__x25519), MP_ROM_PTR(&modssl_x25519_obj) },
+    { MP_ROM_QSTR(MP_QSTR__p256_verify), MP_ROM_PTR(&modssl_p256_verify_obj) },
+    { MP_ROM_QSTR(MP_QSTR__p256_muladd), MP_ROM_PTR(&modssl_p256_muladd_obj) },
+    #endif
 };
 static MP_DEFINE_CONST_DICT(modssl_module_globals, modssl_module_globals_table);
 

@@ -17,6 +17,8 @@
  *   ssl_verify.c   the peer's name (RFC 6125), the verify callback, why a
  *                  certificate failed (OpenSSL verify codes)
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
+ *   ec_x25519.c    X25519 for mbedTLS's Curve25519 (patches/mbedtls/0021)
+ *   ssl_testhooks.c  test-only functions (unix build, MODSSL_TEST_HOOKS)
  *
  * SPDX-License-Identifier: MIT
  */
@@ -263,6 +265,16 @@ int modssl_verify_cb(void *conn_in, mbedtls_x509_crt *crt, int depth, uint32_t *
 void modssl_verify_note(mp_obj_ssl_conn_t *conn, uint8_t code, int depth, const mbedtls_x509_crt *crt);
 int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t len, vstr_t *vstr);
 uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr);
+
+// ssl_context.c: PSA crypto, started once per VM (and stopped at soft reset).
+void modssl_psa_init(void);
+
+#if MODSSL_TEST_HOOKS
+// ssl_testhooks.c: tls._x25519, _p256_verify and _p256_muladd.
+extern const mp_obj_fun_builtin_var_t modssl_x25519_obj;
+extern const mp_obj_fun_builtin_fixed_t modssl_p256_verify_obj;
+extern const mp_obj_fun_builtin_var_t modssl_p256_muladd_obj;
+#endif
 
 // ssl_errors.c
 extern bool modssl_alloc_failed;

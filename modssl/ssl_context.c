@@ -593,7 +593,7 @@ static MP_DEFINE_CONST_OBJ_TYPE(
     locals_dict, &modssl_psa_guard_locals_dict
     );
 
-static void modssl_psa_init(void) {
+void modssl_psa_init(void) {
     if (MP_STATE_VM(modssl_psa_guard) == MP_OBJ_NULL) {
         MP_STATE_VM(modssl_psa_guard) = MP_OBJ_FROM_PTR(
             mp_obj_malloc_with_finaliser(modssl_psa_guard_t, &modssl_psa_guard_type));

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 
-from .. import certs, paths
+from .. import bare_m0, certs, paths
 from ..devices import EmulatedPico
 from ..hostserver import TlsEchoServer
 from ..progress import step
@@ -41,6 +41,38 @@ def sections() -> tuple[Section, Section]:
         "handshake, garbage collected.  modssl's mbedTLS memory is on the GC heap, so both include it.",
     )
     return time_section, heap_section
+
+
+def primitives_section() -> Section:
+    return Section(
+        "Emulated Pico: public-key primitives on the RP2040's core", "Mcycles", ["emu"],
+        text="modssl's own code compiled as the rp2 firmware compiles it and run alone on rp2040js's "
+        "Cortex-M0+ core (modssl_harness.bare_m0), which counts cycles as the M0+ does.  For comparison, "
+        "mbedTLS's generic code cost about 61 Mcycles for X25519 key generation + shared secret and 56 "
+        "per ECDSA P-256 verification in the rp2 firmware (issue 15).",
+    )
+
+
+def run_primitives(section: Section) -> None:
+    x25519 = "X25519, one scalar multiplication (modssl/ec_x25519.c)"
+    p256 = "P-256 u1 G + u2 Q, the core of an ECDSA verification (modssl/ec_p256.c)"
+    missing = bare_m0.available()
+    if missing:
+        for name in (x25519, p256):
+            section.add(name, emu=Missing(f"needs {missing}"))
+        return
+    step("emulated Pico: X25519 and P-256 on the bare core")
+    cases = [(bytes([i + 1]) * 32, (9).to_bytes(32, "little")) for i in range(3)]
+    result = attempt("bare-core X25519", lambda: Single(statistics.median(bare_m0.x25519(cases)[1]) / 1e6, "Mcycles"))
+    section.add(x25519, emu=result, note="key generation + shared secret: twice this")
+    g = bytes.fromhex("6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"
+                      "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5")
+    scalars = [bytes([0x5a ^ i]) * 31 + b"\x01" for i in range(3)]
+    # Q = a multiple of G is as good as any valid public key for timing.
+    muladd = [(scalars[i], g, scalars[(i + 1) % 3], g) for i in range(3)]
+    result = attempt("bare-core P-256", lambda: Single(
+        statistics.median(bare_m0.p256_muladd(muladd)[1]) / 1e6, "Mcycles"))
+    section.add(p256, emu=result, note="signing and ECDH stay with mbedTLS")
 
 
 def run(b: Bench, time_section: Section, heap_section: Section, rounds: int, warmup: int) -> None:

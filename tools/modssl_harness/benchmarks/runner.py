@@ -124,7 +124,9 @@ def run(counts: Counts, out_dir: Path, skip: set[str], quick: bool = False,
             emulated.run(b, emu_time, emu_heap, counts.emu_handshakes, counts.warmup)
             emu_loop = emulated.loopback_section()
             emulated.loopback(b, emu_loop, counts.emu_handshakes, counts.warmup)
-            sections += [emu_time, emu_heap, emu_loop]
+            emu_primitives = emulated.primitives_section()
+            emulated.run_primitives(emu_primitives)
+            sections += [emu_time, emu_heap, emu_loop, emu_primitives]
 
     preamble = "# modssl benchmarks\n\n" + machine(ours, stock) + "\n\n" + NOTES
     md = report.markdown(sections, preamble)

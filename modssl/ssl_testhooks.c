@@ -1,0 +1,151 @@
+/*
+ * Test-only functions, compiled into the unix firmware (MODSSL_TEST_HOOKS,
+ * modssl/micropython.mk) so host_tests/ can check primitives against
+ * known-answer vectors; board firmware leaves them out.
+ *
+ * tls._x25519(scalar, u=None): X25519 through PSA, the path TLS 1.3 takes.
+ * With u, the shared secret of psa_raw_key_agreement(); without, the public
+ * key from psa_export_public_key() (scalar times the base point 9).  The
+ * scalar is clamped on import (RFC 7748); a low-order u is a ValueError.
+ *
+ * tls._p256_verify(public_key, hash, signature): psa_verify_hash() with
+ * ECDSA on P-256 (65-byte uncompressed key, 32-byte hash, r || s): True or
+ * False; a key PSA refuses is a ValueError.
+ *
+ * tls._p256_muladd(m, P, n, Q): mbedtls_ecp_muladd() on secp256r1 (scalars
+ * as big-endian bytes, points uncompressed): the point, or None for the
+ * point at infinity; an mbedTLS error is a ValueError with its code.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "py/runtime.h"
+
+#include "modssl.h"
+
+#if MODSSL_TEST_HOOKS
+
+#include "psa/crypto.h"
+#include "mbedtls/ecp.h"
+
+static const byte *x25519_arg(mp_obj_t arg, const char *what) {
+    mp_buffer_info_t buf;
+    mp_get_buffer_raise(arg, &buf, MP_BUFFER_READ);
+    if (buf.len != 32) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("_x25519: %s must be 32 bytes"), what);
+    }
+    return buf.buf;
+}
+
+static mp_obj_t modssl_x25519(size_t n_args, const mp_obj_t *args) {
+    const byte *scalar = x25519_arg(args[0], "scalar");
+    const byte *u = NULL;
+    if (n_args > 1 && args[1] != mp_const_none) {
+        u = x25519_arg(args[1], "u");
+    }
+    modssl_psa_init();
+
+    psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_type(&attr, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_MONTGOMERY));
+    psa_set_key_bits(&attr, 255);
+    psa_set_key_usage_flags(&attr, PSA_KEY_USAGE_DERIVE | PSA_KEY_USAGE_EXPORT);
+    psa_set_key_algorithm(&attr, PSA_ALG_ECDH);
+    mbedtls_svc_key_id_t key;
+    psa_status_t status = psa_import_key(&attr, scalar, 32, &key);
+    if (status != PSA_SUCCESS) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("_x25519: scalar not accepted (%d)"), (int)status);
+    }
+    byte out[32];
+    size_t out_len = 0;
+    if (u == NULL) {
+        status = psa_export_public_key(key, out, sizeof(out), &out_len);
+    } else {
+        status = psa_raw_key_agreement(PSA_ALG_ECDH, key, u, 32, out, sizeof(out), &out_len);
+    }
+    psa_destroy_key(key);
+    if (status != PSA_SUCCESS || out_len != sizeof(out)) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("_x25519: %s failed (%d)"),
+            u == NULL ? "public key" : "key agreement", (int)status);
+    }
+    return mp_obj_new_bytes(out, sizeof(out));
+}
+MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(modssl_x25519_obj, 1, 2, modssl_x25519);
+
+static mp_obj_t modssl_p256_verify(mp_obj_t key_in, mp_obj_t hash_in, mp_obj_t sig_in) {
+    mp_buffer_info_t key, hash, sig;
+    mp_get_buffer_raise(key_in, &key, MP_BUFFER_READ);
+    mp_get_buffer_raise(hash_in, &hash, MP_BUFFER_READ);
+    mp_get_buffer_raise(sig_in, &sig, MP_BUFFER_READ);
+    modssl_psa_init();
+    psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_type(&attr, PSA_KEY_TYPE_ECC_PUBLIC_KEY(PSA_ECC_FAMILY_SECP_R1));
+    psa_set_key_bits(&attr, 256);
+    psa_set_key_usage_flags(&attr, PSA_KEY_USAGE_VERIFY_HASH);
+    psa_set_key_algorithm(&attr, PSA_ALG_ECDSA(PSA_ALG_SHA_256));
+    mbedtls_svc_key_id_t id;
+    psa_status_t status = psa_import_key(&attr, key.buf, key.len, &id);
+    if (status != PSA_SUCCESS) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("_p256_verify: public key not accepted (%d)"), (int)status);
+    }
+    status = psa_verify_hash(id, PSA_ALG_ECDSA(PSA_ALG_SHA_256), hash.buf, hash.len, sig.buf, sig.len);
+    psa_destroy_key(id);
+    if (status != PSA_SUCCESS && status != PSA_ERROR_INVALID_SIGNATURE) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("_p256_verify: failed (%d)"), (int)status);
+    }
+    return mp_obj_new_bool(status == PSA_SUCCESS);
+}
+MP_DEFINE_CONST_FUN_OBJ_3(modssl_p256_verify_obj, modssl_p256_verify);
+
+static mp_obj_t modssl_p256_muladd(size_t n_args, const mp_obj_t *args) {
+    (void)n_args;
+    mp_buffer_info_t buf[4];
+    for (int i = 0; i < 4; i++) {
+        mp_get_buffer_raise(args[i], &buf[i], MP_BUFFER_READ);
+    }
+    mbedtls_ecp_group grp;
+    mbedtls_ecp_point P, Q, R;
+    mbedtls_mpi m, n;
+    mbedtls_ecp_group_init(&grp);
+    mbedtls_ecp_point_init(&P);
+    mbedtls_ecp_point_init(&Q);
+    mbedtls_ecp_point_init(&R);
+    mbedtls_mpi_init(&m);
+    mbedtls_mpi_init(&n);
+    int ret = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
+    if (ret == 0) {
+        ret = mbedtls_mpi_read_binary(&m, buf[0].buf, buf[0].len);
+    }
+    if (ret == 0) {
+        ret = mbedtls_ecp_point_read_binary(&grp, &P, buf[1].buf, buf[1].len);
+    }
+    if (ret == 0) {
+        ret = mbedtls_mpi_read_binary(&n, buf[2].buf, buf[2].len);
+    }
+    if (ret == 0) {
+        ret = mbedtls_ecp_point_read_binary(&grp, &Q, buf[3].buf, buf[3].len);
+    }
+    if (ret == 0) {
+        ret = mbedtls_ecp_muladd(&grp, &R, &m, &P, &n, &Q);
+    }
+    byte out[65];
+    size_t out_len = 0;
+    bool infinity = false;
+    if (ret == 0) {
+        infinity = mbedtls_ecp_is_zero(&R);
+        if (!infinity) {
+            ret = mbedtls_ecp_point_write_binary(&grp, &R, MBEDTLS_ECP_PF_UNCOMPRESSED, &out_len, out, sizeof(out));
+        }
+    }
+    mbedtls_ecp_group_free(&grp);
+    mbedtls_ecp_point_free(&P);
+    mbedtls_ecp_point_free(&Q);
+    mbedtls_ecp_point_free(&R);
+    mbedtls_mpi_free(&m);
+    mbedtls_mpi_free(&n);
+    if (ret != 0) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("_p256_muladd: error -0x%04x"), -ret);
+    }
+    return infinity ? mp_const_none : mp_obj_new_bytes(out, out_len);
+}
+MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(modssl_p256_muladd_obj, 4, 4, modssl_p256_muladd);
+
+#endif // MODSSL_TEST_HOOKS
