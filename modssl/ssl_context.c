@@ -458,7 +458,7 @@ static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protoc
         mp_raise_ValueError(MP_ERROR_TEXT("ALPN protocol list too long"));
     }
     list[n] = NULL;
-    // An empty list turns ALPN off again, as in CPython (patch 0007).
+    // An empty list turns ALPN off again, as in CPython (mbedTLS patch 0008).
     int ret = mbedtls_ssl_conf_alpn_protocols(&self->conf, n ? list : NULL);
     if (ret != 0) {
         modssl_raise_error(ret);

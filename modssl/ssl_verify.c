@@ -15,7 +15,7 @@
  *   (letters, digits, '-'), and needs at least two labels after it.
  *
  * Name constraints (RFC 5280 4.2.1.10) of every CA in the chain, kept by
- * mbedTLS patch 0008, are enforced here on the leaf's names: dNSName and
+ * mbedTLS patch 0009, are enforced here on the leaf's names: dNSName and
  * iPAddress SAN entries, the subject DN (directoryName, as an RDN prefix),
  * and the CN when it is used as the host name.  A constraint of another form
  * that applies to one of the leaf's names rejects it.
