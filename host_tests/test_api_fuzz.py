@@ -185,3 +185,25 @@ def test_api_fuzz_raises_only_clean_exceptions(mp):
     assert calls > 10000, out.lines[-1]  # the fuzz really ran
     unclean = [line for line in out.lines if line.startswith("UNCLEAN")]
     assert not unclean, "\n".join(unclean[:40])
+
+
+ALPN_CLEARED = """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+for protocols in (["h2"], []):
+    ctx.set_alpn_protocols(protocols)
+    s = socket.socket()
+    s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+    t = ctx.wrap_socket(s, server_hostname="localhost")
+    print(t.selected_alpn_protocol())
+    t.close()
+"""
+
+
+def test_empty_alpn_list_clears_alpn(mp, pki, tls_server):
+    """set_alpn_protocols([]) (a segfault once) turns ALPN off again, as in
+    CPython: the server that agreed to h2 a moment ago sees no offer."""
+    server = tls_server("server_ec", alpn=["h2"])
+    out = mp.run(ALPN_CLEARED, PORT=server.port, CA=str(pki["ca"].cert_pem)).lines
+    assert out == ["h2", "None"]

@@ -436,3 +436,49 @@ def test_ca_data_problems_name_the_certificate(mp, tmp_path):
                                            "extension 1.3.6.1.4.1.55555.1.2 is not supported)")
     assert out["no_certificate.pem"] == "ValueError cafile: no certificate in it (PEM or DER expected)"
     assert out["not_der.der"].startswith("ValueError cafile: certificate 1 (DER): it cannot be parsed (bad format")
+
+
+SNI_CLIENT = """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+for host in ("localhost", "127.0.0.1"):
+    s = socket.socket()
+    s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+    t = ctx.wrap_socket(s, server_hostname=host)
+    t.write(b"x")
+    print(t.read(1))
+    t.close()
+"""
+
+
+def test_ip_address_is_not_sent_as_sni(mp, tmp_path):
+    """RFC 6066 3: a literal IP address is not a server_name; the name is still verified."""
+    root = ca("SNI Root")
+    cert = make("localhost", root, san=["localhost", ipaddress.ip_address("127.0.0.1")])
+    chain, key, cafile = tmp_path / "chain.pem", tmp_path / "key.pem", tmp_path / "ca.pem"
+    write_pem(chain, [cert])
+    write_pem(cafile, [root])
+    key.write_bytes(cert.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    names = []
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(chain, key)
+    ctx.sni_callback = lambda sock, name, c: names.append(name)
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        for _ in range(2):
+            conn, _ = listener.accept()
+            with ctx.wrap_socket(conn, server_side=True) as tls:
+                tls.sendall(tls.recv(1))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        out = mp.run(SNI_CLIENT, PORT=listener.getsockname()[1], CA=str(cafile)).lines
+    finally:
+        thread.join(10)
+        listener.close()
+    assert out == ["b'x'", "b'x'"]
+    assert names == ["localhost", None]

@@ -115,8 +115,14 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     if (!server_side) {
         // An explicit NULL tells mbedTLS that no hostname check is wanted
         // (mbedTLS 3.6.3+ refuses to verify without one otherwise).
-        ret = mbedtls_ssl_set_hostname(&conn->ssl,
-            server_hostname == mp_const_none ? NULL : mp_obj_str_get_str(server_hostname));
+        // An IP address is never sent as SNI (RFC 6066 3); ssl_verify.c
+        // checks the name either way.
+        const char *host = server_hostname == mp_const_none ? NULL : mp_obj_str_get_str(server_hostname);
+        uint32_t ip[4];
+        if (host != NULL && mbedtls_x509_crt_parse_cn_inet_pton(host, ip) != 0) {
+            host = NULL;
+        }
+        ret = mbedtls_ssl_set_hostname(&conn->ssl, host);
         if (ret != 0) {
             conn_free_ssl(conn);
             modssl_raise_error(ret);
