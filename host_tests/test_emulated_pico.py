@@ -120,6 +120,49 @@ def test_tls_still_works_after_a_soft_reset(pico):
         assert results and all(r.passed for r in results), [r for r in results if not r.passed]
 
 
+PSK_ON_THE_BOARD = """
+import ssl
+def pump(a, b, a_in, a_out, b_in, b_out):
+    done = [False, False]
+    for _ in range(50):
+        for i, (o, out, peer_in) in enumerate(((a, a_out, b_in), (b, b_out, a_in))):
+            if not done[i]:
+                try:
+                    o.do_handshake()
+                    done[i] = True
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                    pass
+            data = out.read()
+            if data:
+                peer_in.write(data)
+        if all(done):
+            return
+    raise OSError("handshake did not finish")
+for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+    cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    cctx.maximum_version = version
+    cctx.psk_identity = b"pico"
+    cctx.psk_key = b"0123456789abcdef"
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    sctx.server_psk_keys = {b"pico": b"0123456789abcdef"}
+    bios = [ssl.MemoryBIO() for _ in range(4)]
+    c = cctx.wrap_bio(bios[0], bios[1])
+    s = sctx.wrap_bio(bios[2], bios[3], server_side=True)
+    pump(c, s, bios[0], bios[1], bios[2], bios[3])
+    c.write(b"hello")
+    bios[2].write(bios[1].read())
+    print(c.version(), c.cipher()[0], s.read(5))
+"""
+
+
+def test_psk_handshakes_on_the_board(pico):
+    # PSK in the rp2 firmware: TLS 1.2 (a PSK suite, no public-key work) and
+    # TLS 1.3 (psk_dhe_ke), client and server in one board over memory BIOs.
+    out = exec_on(pico, PSK_ON_THE_BOARD).splitlines()
+    assert out[0].startswith("TLSv1.2 TLS_") and "PSK" in out[0] and out[0].endswith("b'hello'"), out
+    assert out[1].startswith("TLSv1.3 TLS_") and out[1].endswith("b'hello'"), out
+
+
 def test_runner_refuses_a_file_that_is_not_uf2(tmp_path):
     ensure_node_modules()
     bogus = tmp_path / "firmware.uf2"

@@ -342,6 +342,28 @@ def test_client_wrong_key_at_openssl(mp, tls_args, version, alert):
                    "b'device-1' differs from ours"]
 
 
+@pytest.mark.parametrize("key_hex", [KEY_HEX, "00" * 16], ids=["right-key", "wrong-key"])
+def test_dtls_client_wrong_key_at_openssl(mp, key_hex):
+    """DTLS drops records that fail authentication, so a wrong key looks
+    like a server that went quiet: the timeout says what that means.  The
+    clock runs 20 times faster (faketime) to reach mbedTLS's timeout; the
+    right key, under the same clock, connects."""
+    proc, port = openssl_server(["-psk", KEY_HEX, "-psk_identity", "device-1", "-dtls1_2"])
+    try:
+        proc.stdin.write("pong from openssl\n")
+        proc.stdin.flush()
+        out = mp.run(CLIENT_VS_OPENSSL, PORT=port, DTLS=True, VERSION=0, CIPHERS=None, IDENTITY=b"device-1",
+                     KEY_HEX=key_hex, prefix=("faketime", "-f", "+0 x20"), timeout=120).lines
+    finally:
+        proc.kill()
+        proc.communicate()
+    if key_hex == KEY_HEX:
+        assert out[0] == "VERSION DTLSv1.2" and out[-1] == "REPLY b'pong from openssl\\n'", out
+        return
+    assert out == ["HANDSHAKE-ERROR DTLS handshake timed out: the peer stopped answering, as a server does whose "
+                   "key for PSK identity b'device-1' differs from ours (DTLS drops records that fail authentication)"]
+
+
 SERVER_VS_OPENSSL = """
 import socket, tls
 ctx = tls.SSLContext(tls.PROTOCOL_DTLS_SERVER if DTLS else tls.PROTOCOL_TLS_SERVER)

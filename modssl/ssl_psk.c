@@ -372,6 +372,23 @@ void modssl_psk_raise_local(mp_obj_ssl_conn_t *conn, int err) {
         mp_raise_msg(&mp_type_OSError,
             MP_ERROR_TEXT("PSK handshake failed: the client offered no PSK, and this context accepts PSK only"));
     }
+    if (err == MBEDTLS_ERR_SSL_TIMEOUT && conn->psk_identity != MP_OBJ_NULL
+        && (!conn->server_side || conn->psk_key_found)) {
+        // DTLS drops records that fail authentication (RFC 6347 4.1.2.7):
+        // different keys look like a peer that went quiet.
+        vstr_t vstr;
+        mp_print_t print;
+        vstr_init_print(&vstr, 64, &print);
+        mp_print_str(&print, conn->server_side
+            ? "DTLS handshake timed out: the client went quiet; its key for PSK identity "
+            : "DTLS handshake timed out: the peer stopped answering, as a server does whose key for PSK identity ");
+        mp_obj_print_helper(&print, conn->psk_identity, PRINT_REPR);
+        mp_print_str(&print, conn->server_side
+            ? " may differ from ours (DTLS drops records that fail authentication)"
+            : " differs from ours (DTLS drops records that fail authentication)");
+        mp_obj_t targs[2] = { MP_OBJ_NEW_SMALL_INT(err), mp_obj_new_str_from_vstr(&vstr) };
+        nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, targs));
+    }
     if (!conn->server_side || conn->psk_identity == MP_OBJ_NULL) {
         return;
     }
