@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import socket
+
+import pytest
 from modssl_harness import dtlspeers
 from modssl_harness.dtlspeers import C2S, LossyRelay, PyOpenSSLDtlsServer
+from test_dtls_garbage import client_hello, epoch0_ccs, hello_with_huge_length
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "dtls.md"
 
@@ -40,6 +44,54 @@ def test_server_example(mp, pki):
     bg = mp.start('print("READY")\n' + localise(examples()[1], pki, port))
     result = dtlspeers.pyopenssl_dtls_client(port, str(pki["ca"].cert_pem), [b"one", b"two"])
     bg.proc.wait(timeout=20)
+    assert result.error is None, result.error
+    assert result.received == [b"ONE", b"TWO"] and result.closed
+    assert bg.proc.returncode == 0, bg.proc.stderr.read()
+
+
+def stray_hello_then_gone(port: int) -> None:
+    """A client that sends its first ClientHello, gets the cookie, and goes."""
+    hello = client_hello()[1]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.settimeout(0.5)
+        for _ in range(40):  # resent as a DTLS client does, until the server is up
+            udp.sendto(hello, ("127.0.0.1", port))
+            try:
+                reply = udp.recv(65536)
+                break
+            except (TimeoutError, ConnectionRefusedError):
+                continue
+        assert reply[0] == 22  # the HelloVerifyRequest: the server has seen us
+
+
+def stray_garbage(datagram):
+    def send(port: int) -> None:
+        # Sent from a socket that stays open and silent (no ICMP to help).
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind(("127.0.0.1", 0))
+        udp.sendto(datagram(), ("127.0.0.1", port))
+        strays.append(udp)
+    return send
+
+
+strays: list[socket.socket] = []
+
+
+@pytest.mark.parametrize("stray", [stray_hello_then_gone, stray_garbage(hello_with_huge_length),
+                                   stray_garbage(epoch0_ccs)], ids=["hello-then-gone", "huge-hello", "epoch0-ccs"])
+def test_server_example_keeps_serving_after_a_stray(mp, pki, stray):
+    port = dtlspeers.free_udp_port()
+    code = localise(examples()[1], pki, port).replace("dtls_handshake_timeout = 10", "dtls_handshake_timeout = 2")
+    code = code.replace("\nsock = listen()\n", "\nsock = listen()\nprint('READY')\n", 1)  # bound: send now
+    bg = mp.start(code)
+    assert bg.first_line == "READY"
+    try:
+        stray(port)
+        result = dtlspeers.pyopenssl_dtls_client(port, str(pki["ca"].cert_pem), [b"one", b"two"])
+        bg.proc.wait(timeout=20)
+    finally:
+        while strays:
+            strays.pop().close()
     assert result.error is None, result.error
     assert result.received == [b"ONE", b"TWO"] and result.closed
     assert bg.proc.returncode == 0, bg.proc.stderr.read()

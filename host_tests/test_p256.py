@@ -1,5 +1,5 @@
 """P-256 verification's m P + n Q (modssl/ec_p256.c, wired into mbedTLS by
-patches/mbedtls/0009).
+patches/mbedtls/0022).
 
 Through the unix firmware's test hooks: `tls._p256_muladd` calls
 mbedtls_ecp_muladd() itself (edge scalars and points, the cases the point

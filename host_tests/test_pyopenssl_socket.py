@@ -80,6 +80,7 @@ def test_client_against_cpython_server(mp, pki, tls_server, version, nonblocking
     if nonblocking:
         assert out.pop(1) == "idle recv: WantReadError"
     assert out == [f"{want} b'http/1.1' localhost", "5000 b'ping ping '", "shutdown False", "ZeroReturnError"]
+    assert server.wait_served(1)
     seen = server.seen[0]
     assert seen.version == want and seen.alpn == "http/1.1"
     assert seen.received == b"ping " * 1000
@@ -91,6 +92,7 @@ def test_client_certificate_to_cpython_server(mp, pki, tls_server):
     out = mp.run(CLIENT, PORT=server.port, CAFILE=str(pki["ca"].cert_pem), CERT=str(pki["client_ec"].cert_pem),
                  KEY=str(pki["client_ec"].key_pem), NONBLOCKING=False).lines
     assert out[-1] == "ZeroReturnError"
+    assert server.wait_served(1)
     subject = dict(x[0] for x in server.seen[0].peer_cert["subject"])
     assert subject["commonName"] == "device-client"
 
@@ -103,9 +105,7 @@ def test_client_rejects_unknown_server(mp, pki, tls_server):
     out = mp.run(script, PORT=server.port, CAFILE=str(pki["ca"].cert_pem), CERT=None, KEY=None,
                  NONBLOCKING=False).lines
     assert out == ["Error certificate verify failed"]
-    deadline = time.time() + 5
-    while server.seen[0].error is None and time.time() < deadline:
-        time.sleep(0.05)
+    assert server.wait_served(1)
     assert "UNKNOWN_CA" in server.seen[0].error.upper()
 
 

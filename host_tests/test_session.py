@@ -40,6 +40,7 @@ def test_session_resumes(mp, pki, tls_server, version):
     assert out[1] == "True"
     assert out[2] == "ValueError session: not a session saved by this firmware"
     assert out[3].startswith("TypeError")
+    assert server.wait_served(2)
     assert [s.resumed for s in server.seen[:2]] == [False, True]
 
 

@@ -182,7 +182,7 @@ for bad in ({"cadata": b"junk"}, {}, {"cafile": 3}):
         EC_DER=str(pki["ca"].cert_der), EC_PEM=str(pki["ca"].cert_pem), RSA_PEM=str(pki["ca_rsa"].cert_pem),
     ).lines
     assert out[:4] == ["bundle ok ok", "one ok fail", "two ok ok", "str ok"]
-    assert out[4].startswith("ValueError cadata: invalid CA certificate data (DER")
+    assert out[4].startswith("ValueError cadata: certificate 1 (DER): it cannot be parsed"), out[4]
     assert out[5] == "TypeError cafile or cadata must be given"
     assert out[6] == "TypeError cafile must be a file path (str)"
 
@@ -213,6 +213,7 @@ for bad in (["TLS_NO_SUCH_SUITE"], [], 5):
     assert out[0] == "True True"
     assert out[1] == "False"  # AEAD only by default
     assert out[2] == "('TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'TLSv1.2', 256)"
+    assert server.wait_served(1)
     assert server.seen[0].cipher == "ECDHE-ECDSA-CHACHA20-POLY1305"
     assert out[3] == "['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256']"
     assert out[4] == "ValueError unknown cipher suite: 'TLS_NO_SUCH_SUITE'"

@@ -32,6 +32,7 @@ def test_verified_handshake_and_echo(mp, pki, tls_server, version, cert, ca):
     want = {"TLSv1_2": "TLSv1.2", "TLSv1_3": "TLSv1.3"}[version.name]
     assert out[0] == want
     assert out[2] == "5000 b'ping ping '"
+    assert server.wait_served(1)
     assert server.seen[0].version == want
     assert server.seen[0].received == b"ping " * 1000
     assert server.seen[0].error is None  # the client closed with close_notify

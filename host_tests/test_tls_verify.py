@@ -36,12 +36,12 @@ def connect(mp, server, pki, host="localhost", ca="ca", check_hostname=True, ver
         ("server_expired", "certificate has expired"),
         ("server_future", "certificate is not yet valid"),
         ("server_wronghost", "hostname mismatch"),
-        ("server_unknown_ca", "unable to get local issuer certificate (unknown CA, or a signature that does not verify)"),
+        ("server_unknown_ca", "unable to get local issuer certificate: unknown CA"),
     ],
 )
 def test_verification_failure_says_why(mp, pki, tls_server, cert, reason):
     out = connect(mp, tls_server(cert), pki)
-    assert out == f"ERROR SSLCertVerificationError -9984 certificate verify failed: {reason}"
+    assert out.startswith(f"ERROR SSLCertVerificationError -9984 certificate verify failed: {reason}"), out
 
 
 def test_bad_signature_is_rejected(mp, pki, tls_server, tmp_path):
@@ -71,7 +71,7 @@ def test_bad_signature_is_rejected(mp, pki, tls_server, tmp_path):
     finally:
         leaf.chain_pem = leaf.cert_pem.parent / "server_ec.chain.pem"
     assert out.startswith("ERROR SSLCertVerificationError -9984 certificate verify failed:")
-    assert "a signature that does not verify" in out  # mbedTLS flags it as an untrusted chain
+    assert "certificate signature failure: its signature does not verify" in out
 
 
 def test_unset_clock_is_named(mp, pki, tls_server):

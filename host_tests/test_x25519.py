@@ -1,4 +1,4 @@
-"""X25519 (modssl/ec_x25519.c, wired into mbedTLS by patches/mbedtls/0008).
+"""X25519 (modssl/ec_x25519.c, wired into mbedTLS by patches/mbedtls/0021).
 
 Known answers from RFC 7748 and random keys checked against `cryptography`,
 through the unix firmware's test hook `tls._x25519` (PSA import, export and

@@ -10,7 +10,7 @@
  * of doublings with 4-bit windows of both scalars.
  *
  * The scalars and points of a verification are public, so this code is NOT
- * constant-time and must not see secrets: patches/mbedtls/0009 calls it only
+ * constant-time and must not see secrets: patches/mbedtls/0022 calls it only
  * from mbedtls_ecp_muladd(), which mbedTLS documents as not for secret
  * scalars and uses for ECDSA verification.  Signing and ECDH keep mbedTLS's
  * own constant-time code.

@@ -20,7 +20,7 @@
 int modssl_p256_muladd_raw(uint8_t out[64], const uint8_t m[32], const uint8_t p[64],
     const uint8_t n[32], const uint8_t q[64]);
 
-// R = m P + n Q on secp256r1 for mbedtls_ecp_muladd() (patches/mbedtls/0009):
+// R = m P + n Q on secp256r1 for mbedtls_ecp_muladd() (patches/mbedtls/0022):
 // 0 or an mbedTLS error, or MODSSL_ECP_P256_GENERIC.
 int modssl_ecp_p256_muladd(mbedtls_ecp_group *grp, mbedtls_ecp_point *R,
     const mbedtls_mpi *m, const mbedtls_ecp_point *P,

@@ -17,7 +17,7 @@
  * swaps with masks, every loop has a fixed count, and the inversion is an
  * exponentiation with a fixed chain.
  *
- * patches/mbedtls/0008 makes mbedtls_ecp_mul() and mbedtls_ecp_mul_restartable()
+ * patches/mbedtls/0021 makes mbedtls_ecp_mul() and mbedtls_ecp_mul_restartable()
  * call modssl_ecp_x25519_mul() for Curve25519 when MODSSL_ECP_X25519 is set
  * (ports/common/mbedtls_config_modssl.h): key generation, ECDH, PSA key
  * agreement and public-key export (TLS 1.2, TLS 1.3, DTLS) all use it.

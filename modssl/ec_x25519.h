@@ -20,7 +20,7 @@ void modssl_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32
 void modssl_fe16_mul_wide(uint32_t t[32], const uint32_t a[16], const uint32_t b[16]);
 void modssl_fe16_sqr_cross(uint32_t t[32], const uint32_t a[16]);
 
-// R = m * P on Curve25519 for mbedtls_ecp_mul() (patches/mbedtls/0008), after
+// R = m * P on Curve25519 for mbedtls_ecp_mul() (patches/mbedtls/0021), after
 // mbedTLS has checked m and P.  Returns 0 or an mbedTLS error code.
 int modssl_ecp_x25519_mul(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R,
     const mbedtls_mpi *m, const mbedtls_ecp_point *P);

@@ -28,6 +28,9 @@ target_sources(usermod_modssl INTERFACE
     ${MODSSL_DIR}/ssl_context.c
     ${MODSSL_DIR}/ssl_errors.c
     ${MODSSL_DIR}/ssl_io.c
+    ${MODSSL_DIR}/ssl_verify.c
+    ${MODSSL_DIR}/ssl_psk.c
+    ${MODSSL_DIR}/ssl_sign.c
     ${MODSSL_DIR}/ssl_x509.c
 )
 
@@ -47,7 +50,7 @@ if(ESP_PLATFORM OR IDF_TARGET)
     endif()
 else()
     # X25519 and P-256 verification for the one mbedTLS that is ours
-    # (patches/mbedtls/0008 and 0009 call them when the configuration sets
+    # (patches/mbedtls/0021 and 0022 call them when the configuration sets
     # MODSSL_ECP_X25519 / MODSSL_ECP_P256_MULADD); IDF's mbedTLS above is
     # not patched.
     target_sources(usermod_modssl INTERFACE ${MODSSL_DIR}/ec_x25519.c ${MODSSL_DIR}/ec_p256.c)

@@ -26,6 +26,9 @@ SRC_USERMOD_C += \
 	$(MODSSL_DIR)/ssl_context.c \
 	$(MODSSL_DIR)/ssl_errors.c \
 	$(MODSSL_DIR)/ssl_io.c \
+	$(MODSSL_DIR)/ssl_verify.c \
+	$(MODSSL_DIR)/ssl_psk.c \
+	$(MODSSL_DIR)/ssl_sign.c \
 	$(MODSSL_DIR)/ssl_x509.c \
 	$(MODSSL_DIR)/ec_x25519.c \
 	$(MODSSL_DIR)/ec_p256.c \

@@ -33,11 +33,36 @@ MP_DEFINE_CONST_OBJ_TYPE(
     parent, &mp_type_OSError
     );
 
+// SSLCertVerificationError's args are (mbedTLS code, message, verify_code,
+// verify_message); str() is the message and the last two are also
+// attributes, as in CPython.
+static void modssl_cert_error_print(const mp_print_t *print, mp_obj_t o_in, mp_print_kind_t kind) {
+    mp_obj_exception_t *o = MP_OBJ_TO_PTR(o_in);
+    mp_print_kind_t k = kind & ~PRINT_EXC_SUBCLASS;
+    if ((k == PRINT_STR || k == PRINT_EXC) && o->args->len == 4) {
+        if (k == PRINT_EXC) {
+            mp_printf(print, "%q: ", (qstr)o->base.type->name);
+        }
+        mp_obj_print_helper(print, o->args->items[1], PRINT_STR);
+        return;
+    }
+    mp_obj_exception_print(print, o_in, kind);
+}
+
+static void modssl_cert_error_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    mp_obj_exception_t *self = MP_OBJ_TO_PTR(self_in);
+    if (dest[0] == MP_OBJ_NULL && (attr == MP_QSTR_verify_code || attr == MP_QSTR_verify_message)) {
+        dest[0] = self->args->len == 4 ? self->args->items[attr == MP_QSTR_verify_code ? 2 : 3] : mp_const_none;
+        return;
+    }
+    mp_obj_exception_attr(self_in, attr, dest);
+}
+
 MP_DEFINE_CONST_OBJ_TYPE(
     modssl_type_SSLCertVerificationError, MP_QSTR_SSLCertVerificationError, MP_TYPE_FLAG_NONE,
     make_new, mp_obj_exception_make_new,
-    print, mp_obj_exception_print,
-    attr, mp_obj_exception_attr,
+    print, modssl_cert_error_print,
+    attr, modssl_cert_error_attr,
     parent, &mp_type_OSError
     );
 

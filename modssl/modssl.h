@@ -11,9 +11,13 @@
  *   ssl_io.c       the core's I/O callbacks: stream (with the handshake
  *                  cork), datagram wait, MemoryBIO, DTLS timer
  *   ssl_bio.c      MemoryBIO, the in-memory transport for the BIO face
+ *   ssl_psk.c      pre-shared keys (TLS 1.2, TLS 1.3, DTLS 1.2)
+ *   ssl_sign.c     ecdsa_sign_callback: signing with a key held elsewhere
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
+ *   ssl_verify.c   the peer's name (RFC 6125), the verify callback, why a
+ *                  certificate failed (OpenSSL verify codes)
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
- *   ec_x25519.c    X25519 for mbedTLS's Curve25519 (patches/mbedtls/0008)
+ *   ec_x25519.c    X25519 for mbedTLS's Curve25519 (patches/mbedtls/0021)
  *   ssl_testhooks.c  test-only functions (unix build, MODSSL_TEST_HOOKS)
  *
  * SPDX-License-Identifier: MIT
@@ -23,6 +27,16 @@
 
 #include "py/obj.h"
 #include "py/stream.h"
+
+// MicroPython's qstr scan on CMake ports runs without the definitions the
+// build gives mbedTLS (only the module's include paths): name the port's
+// configuration here, so the scan sees the QSTRs of features only ours
+// enables.  Real compiles define MBEDTLS_CONFIG_FILE themselves.
+#if !defined(MBEDTLS_CONFIG_FILE) && defined(__has_include)
+#if __has_include("mbedtls_config_port.h")
+#define MBEDTLS_CONFIG_FILE "mbedtls_config_port.h"
+#endif
+#endif
 
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
@@ -43,8 +57,63 @@
 #define MODSSL_TLS_1_2 (0x0303)
 #define MODSSL_TLS_1_3 (0x0304)
 
-// An I/O callback failed with an errno stored in the connection.
-#define MODSSL_ERR_TRANSPORT (-0x7F00)
+// Pre-shared keys: built when mbedTLS has a PSK key exchange (ssl_psk.c).
+#if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED)
+#define MODSSL_HAS_PSK (1)
+#else
+#define MODSSL_HAS_PSK (0)
+#endif
+typedef struct _modssl_psk_t modssl_psk_t;
+
+// SSLContext.ecdsa_sign_callback (ssl_sign.c): needs patches/mbedtls/0019.
+#if defined(MBEDTLS_PK_ECDSA_ALT_SUPPORT)
+#define MODSSL_HAS_ECDSA_SIGN_CALLBACK (1)
+#else
+#define MODSSL_HAS_ECDSA_SIGN_CALLBACK (0)
+#endif
+
+
+// An I/O callback failed with an errno stored in the connection.  Outside
+// mbedTLS's error space (0x0001-0x7FFF): it once was -0x7F00, which is also
+// MBEDTLS_ERR_SSL_ALLOC_FAILED, and out of memory surfaced as OSError(0).
+#define MODSSL_ERR_TRANSPORT (-0x10000)
+// A DTLS server handshake passed its deadline (dtls_handshake_timeout).
+#define MODSSL_ERR_DTLS_DEADLINE (-0x10001)
+
+// Default deadline of a DTLS server handshake, counted from the first
+// datagram it reads: garbage or a client that goes silent cannot hold a
+// server in wrap_socket()/do_handshake() for longer.
+#ifndef MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS
+#define MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS (20000)
+#endif
+
+// CPython's SSLCertVerificationError.verify_code values (OpenSSL 3's X509_V_ERR_*).
+enum {
+    MODSSL_V_UNSPECIFIED = 1,
+    MODSSL_V_SIGNATURE = 7,
+    MODSSL_V_NOT_YET_VALID = 9,
+    MODSSL_V_EXPIRED = 10,
+    MODSSL_V_SELF_SIGNED = 18,
+    MODSSL_V_SELF_SIGNED_IN_CHAIN = 19,
+    MODSSL_V_NO_LOCAL_ISSUER = 20,
+    MODSSL_V_CHAIN_TOO_LONG = 22,
+    MODSSL_V_REVOKED = 23,
+    MODSSL_V_PATH_LENGTH = 25,
+    MODSSL_V_PURPOSE = 26,
+    MODSSL_V_UNHANDLED_CRITICAL = 34,
+    MODSSL_V_PERMITTED_VIOLATION = 47,
+    MODSSL_V_EXCLUDED_VIOLATION = 48,
+    MODSSL_V_APPLICATION = 50,
+    MODSSL_V_UNSUPPORTED_CONSTRAINT = 51,
+    MODSSL_V_CONSTRAINT_SYNTAX = 52,
+    MODSSL_V_HOSTNAME = 62,
+    MODSSL_V_IP_ADDRESS = 64,
+    MODSSL_V_EE_KEY_TOO_SMALL = 66,
+    MODSSL_V_CA_KEY_TOO_SMALL = 67,
+    MODSSL_V_CA_MD_TOO_WEAK = 68,
+    MODSSL_V_UNSUPPORTED_SIG_ALG = 76,
+    MODSSL_V_INVALID_CA = 79,
+};
 
 typedef struct _mp_obj_ssl_context_t {
     mp_obj_base_t base;
@@ -71,6 +140,13 @@ typedef struct _mp_obj_ssl_context_t {
     uint16_t minimum_version;
     uint16_t maximum_version;
     uint16_t max_fragment_length;   // RFC 6066 request; 0 = none
+    uint32_t dtls_handshake_timeout_ms; // DTLS server handshake deadline; 0 = none
+    modssl_psk_t *psk;              // PSK settings (ssl_psk.c); NULL until one is set
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    mp_obj_t ecdsa_sign_callback;   // sign(key, digest) -> DER or None (ssl_sign.c)
+    mp_obj_t sign_error;            // why the last signature failed (str), or NULL
+    mbedtls_pk_context sign_pkey;   // the callback-backed key given to mbedTLS
+    #endif
 } mp_obj_ssl_context_t;
 
 // How a connection reaches its peer.
@@ -93,6 +169,8 @@ typedef struct _mp_obj_ssl_conn_t {
     uint32_t timer_start_ms;        // DTLS retransmission timer
     uint32_t timer_int_ms;
     uint32_t timer_fin_ms;
+    uint32_t deadline_ms;           // DTLS server handshake deadline; 0 = none
+    uint32_t deadline_start_ms;     // when the handshake read its first datagram
     uint8_t transport;              // modssl_transport_t
     uint8_t poll_mask;              // direction mbedTLS is waiting for
     bool server_side;
@@ -101,9 +179,21 @@ typedef struct _mp_obj_ssl_conn_t {
     bool nonblocking;               // set through setblocking()/settimeout()
     bool closed;
     bool has_client_id;             // DTLS server: client_id was given
+    bool deadline_running;          // deadline_start_ms is set
+    uint8_t verify_code;            // MODSSL_V_*: the first fault found in the peer's chain
+    uint8_t verify_depth;           // which certificate of the chain it concerns
+    char verify_subject[48];        // and that certificate's subject, for the message
+    uint8_t nc_count;               // CAs of the chain being verified with name constraints:
+    uint8_t nc_depth[4];            // their depths and certificates (valid only while
+    const mbedtls_x509_crt *nc_crt[4]; // mbedTLS verifies, top first, leaf last)
     byte *cork_buf;                 // TLS handshake records not yet written
     size_t cork_len;
     size_t cork_alloc;
+    #if MODSSL_HAS_PSK
+    mp_obj_t psk_identity;          // identity offered (client) or received (server)
+    mp_obj_t psk_error;             // why the server's key lookup failed (str)
+    bool psk_key_found;             // server: the lookup gave a key
+    #endif
 } mp_obj_ssl_conn_t;
 
 extern const mp_obj_type_t modssl_context_type;
@@ -134,6 +224,32 @@ void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session);
 // ssl_context.c
 mp_obj_t modssl_cipher_iana_name(int id);
 
+// ssl_psk.c
+#if MODSSL_HAS_PSK
+extern const mp_obj_type_t modssl_type_PSKValueError;
+bool modssl_psk_enabled(const mp_obj_ssl_context_t *ctx);
+bool modssl_psk_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t *dest);
+void modssl_psk_apply(mp_obj_ssl_context_t *ctx);
+int *modssl_psk_all_suites(void);
+const int *modssl_psk_suites(const mp_obj_ssl_context_t *ctx);
+void modssl_psk_conn_setup(mp_obj_ssl_conn_t *conn);
+void modssl_psk_raise_local(mp_obj_ssl_conn_t *conn, int err);
+void modssl_psk_annotate_alert(mp_obj_ssl_conn_t *conn, uint8_t code, vstr_t *vstr);
+#else
+static inline bool modssl_psk_enabled(const mp_obj_ssl_context_t *ctx) {
+    (void)ctx;
+    return false;
+}
+#endif
+
+// ssl_sign.c
+#if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+void modssl_sign_apply(mp_obj_ssl_context_t *ctx);
+bool modssl_sign_key_optional(mp_obj_ssl_context_t *ctx);
+bool modssl_sign_attr(mp_obj_ssl_context_t *ctx, qstr attr, mp_obj_t *dest);
+void modssl_sign_raise(mp_obj_ssl_conn_t *conn, int err);
+#endif
+
 // ssl_bio.c
 size_t modssl_bio_pending(mp_obj_t bio);
 int modssl_bio_recv(mp_obj_t bio, byte *buf, size_t len, bool datagram);
@@ -142,6 +258,13 @@ void modssl_bio_send(mp_obj_t bio, const byte *buf, size_t len);
 // ssl_x509.c
 const byte *modssl_get_data(mp_obj_t obj, bool str_is_path, size_t *len, bool *is_pem);
 mp_obj_t modssl_cert_to_dict(const mbedtls_x509_crt *crt);
+
+// ssl_verify.c
+void modssl_check_server_hostname(mp_obj_t host);
+int modssl_verify_cb(void *conn_in, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+void modssl_verify_note(mp_obj_ssl_conn_t *conn, uint8_t code, int depth, const mbedtls_x509_crt *crt);
+int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t len, vstr_t *vstr);
+uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr);
 
 // ssl_context.c: PSA crypto, started once per VM (and stopped at soft reset).
 void modssl_psa_init(void);
@@ -154,9 +277,10 @@ extern const mp_obj_fun_builtin_var_t modssl_p256_muladd_obj;
 #endif
 
 // ssl_errors.c
+extern bool modssl_alloc_failed;
 NORETURN void modssl_raise_error(int err);
 NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err);
 NORETURN void modssl_raise_want(bool want_write);
-void modssl_format_verify_flags(vstr_t *vstr, uint32_t flags);
+NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value);
 
 #endif // MODSSL_MODSSL_H

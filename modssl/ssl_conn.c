@@ -56,15 +56,15 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     if (sock != MP_OBJ_NULL) {
         mp_get_stream_raise(sock, MP_STREAM_OP_READ | MP_STREAM_OP_WRITE | MP_STREAM_OP_IOCTL);
     }
-    if (server_hostname != mp_const_none && !mp_obj_is_str(server_hostname)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("server_hostname must be a str"));
-    }
-    if (!server_side && server_hostname == mp_const_none
+    modssl_check_server_hostname(server_hostname);
+    // A PSK client authenticates the server by the key: no certificate to check.
+    bool psk = modssl_psk_enabled(ctx);
+    if (!server_side && server_hostname == mp_const_none && !psk
         && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && ctx->check_hostname) {
         mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname "
             "(or set check_hostname = False to verify the chain only)"));
     }
-    if (!server_side && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && !ctx->has_ca) {
+    if (!server_side && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && !ctx->has_ca && !psk) {
         mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED needs CA certificates: call load_verify_locations() first"));
     }
     if (client_id != mp_const_none && !(server_side && is_dtls)) {
@@ -82,6 +82,9 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->timer_start_ms = 0;
     conn->timer_int_ms = 0;
     conn->timer_fin_ms = 0;
+    conn->deadline_ms = is_dtls && server_side ? ctx->dtls_handshake_timeout_ms : 0;
+    conn->deadline_start_ms = 0;
+    conn->deadline_running = false;
     conn->transport = sock != MP_OBJ_NULL ? MODSSL_TRANSPORT_STREAM : MODSSL_TRANSPORT_BIO;
     conn->poll_mask = 0;
     conn->server_side = server_side;
@@ -89,9 +92,16 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->nonblocking = false;
     conn->closed = false;
     conn->has_client_id = client_id != mp_const_none;
+    conn->verify_code = 0;
+    conn->verify_depth = 0;
+    conn->verify_subject[0] = 0;
+    conn->nc_count = 0;
     conn->cork_buf = NULL;
     conn->cork_len = 0;
     conn->cork_alloc = 0;
+    #if MODSSL_HAS_PSK
+    modssl_psk_conn_setup(conn);
+    #endif
 
     mbedtls_ssl_init(&conn->ssl);
     conn->ssl_live = true;
@@ -100,11 +110,19 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
         conn_free_ssl(conn);
         modssl_raise_error(ret);
     }
+    // Names and the reasons for a verdict are decided in ssl_verify.c.
+    mbedtls_ssl_set_verify(&conn->ssl, modssl_verify_cb, conn);
     if (!server_side) {
         // An explicit NULL tells mbedTLS that no hostname check is wanted
         // (mbedTLS 3.6.3+ refuses to verify without one otherwise).
-        ret = mbedtls_ssl_set_hostname(&conn->ssl,
-            server_hostname == mp_const_none ? NULL : mp_obj_str_get_str(server_hostname));
+        // An IP address is never sent as SNI (RFC 6066 3); ssl_verify.c
+        // checks the name either way.
+        const char *host = server_hostname == mp_const_none ? NULL : mp_obj_str_get_str(server_hostname);
+        uint32_t ip[4];
+        if (host != NULL && mbedtls_x509_crt_parse_cn_inet_pton(host, ip) != 0) {
+            host = NULL;
+        }
+        ret = mbedtls_ssl_set_hostname(&conn->ssl, host);
         if (ret != 0) {
             conn_free_ssl(conn);
             modssl_raise_error(ret);
@@ -143,24 +161,64 @@ static void conn_check_open(mp_obj_ssl_conn_t *conn) {
     }
 }
 
-// mbedTLS drops a TLS connection on a malformed record header without an
-// alert; RFC 8446 5 / 6 and RFC 5246 6.2 say which alert that deserves.
-// (An over-long record surfaces as BAD_INPUT_DATA: mbedTLS refuses to read
-// more than its buffer holds.)
-static void conn_send_record_alert(mp_obj_ssl_conn_t *conn, int ret) {
-    const unsigned char *hdr = conn->ssl.MBEDTLS_PRIVATE(in_hdr);
-    if (hdr == NULL) {
-        return;
+// Whether the last record this side sent was an alert (mbedTLS sends its
+// own fatal alert for most failures; one alert per failure is enough).
+static bool conn_alert_sent(mp_obj_ssl_conn_t *conn) {
+    return conn->ssl.MBEDTLS_PRIVATE(out_msgtype) == MBEDTLS_SSL_MSG_ALERT;
+}
+
+// mbedTLS ends a TLS connection without an alert for some failures; RFC
+// 8446 5/6 and RFC 5246 6.2/7.2 say which alert each one deserves: a bad
+// record header (decode_error, or unexpected_message for an unknown content
+// type), a message out of place (unexpected_message), a malformed one
+// (decode_error), a bad field (illegal_parameter).  Records too long for the
+// protocol or our buffer get record_overflow inside mbedTLS (patch 0008).
+static void conn_send_missing_alert(mp_obj_ssl_conn_t *conn, int ret) {
+    if (conn_alert_sent(conn)
+        || (conn_is_dtls(conn) && ret != MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE)) {
+        return; // DTLS drops bad records silently (RFC 6347 4.1.2.7)
     }
-    unsigned type = hdr[0];
-    size_t len = ((size_t)hdr[3] << 8) | hdr[4];
-    unsigned char alert = MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
-    if (len > MBEDTLS_SSL_IN_CONTENT_LEN + 256) {
-        alert = MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW;
-    } else if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) {
-        return; // not a record problem
-    } else if (type < MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC || type > MBEDTLS_SSL_MSG_APPLICATION_DATA) {
-        alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
+    unsigned char alert;
+    switch (ret) {
+        case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+            alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
+            break;
+        case MBEDTLS_ERR_SSL_DECODE_ERROR:
+            alert = MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
+            break;
+        case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
+            alert = MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER;
+            break;
+        case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
+            // mbedTLS's TLS 1.2 server fails without telling the client why
+            // (its TLS 1.3 server sends certificate_required itself).
+            alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+            break;
+        case MBEDTLS_ERR_SSL_INVALID_RECORD:
+        case MBEDTLS_ERR_SSL_BAD_INPUT_DATA: {
+            const unsigned char *hdr = conn->ssl.MBEDTLS_PRIVATE(in_hdr);
+            if (hdr == NULL) {
+                return;
+            }
+            unsigned type = hdr[0];
+            size_t len = ((size_t)hdr[3] << 8) | hdr[4];
+            alert = MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
+            if (len > MBEDTLS_SSL_IN_CONTENT_LEN + 256) {
+                alert = MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW; // more than the input buffer holds
+            } else if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) {
+                return; // not a record problem
+            } else if (type < MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC || type > MBEDTLS_SSL_MSG_APPLICATION_DATA) {
+                alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
+            } else if (type == MBEDTLS_SSL_MSG_APPLICATION_DATA && len == 0
+                       && !mbedtls_ssl_is_handshake_over(&conn->ssl)) {
+                // Empty application data is well formed (RFC 5246 6.2.1),
+                // but has no place in the handshake (RFC 8446 5.1).
+                alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
+            }
+            break;
+        }
+        default:
+            return;
     }
     mbedtls_ssl_send_alert_message(&conn->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, alert);
 }
@@ -231,6 +289,7 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         conn_release_buffers(conn);
     }
     if (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        modssl_alloc_failed = false; // mbedTLS coped with it
         return ret;
     }
     if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED && conn->handshake_done) {
@@ -265,16 +324,7 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
         // A socket error (timeout, reset): not sticky, mbedTLS state is intact.
         modssl_raise_conn_error(conn, ret);
     }
-    if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE
-        && mbedtls_ssl_get_version_number(&conn->ssl) != MBEDTLS_SSL_VERSION_TLS1_3) {
-        // mbedTLS's TLS 1.2 server fails without telling the client why
-        // (its TLS 1.3 server sends certificate_required itself).
-        mbedtls_ssl_send_alert_message(&conn->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-            MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
-    }
-    if ((ret == MBEDTLS_ERR_SSL_INVALID_RECORD || ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) && !conn_is_dtls(conn)) {
-        conn_send_record_alert(conn, ret);
-    }
+    conn_send_missing_alert(conn, ret);
     conn->last_error = ret;
     modssl_conn_flush_cork(conn); // the fatal alert, best effort
     conn_drain_input(conn, ret);
@@ -765,14 +815,80 @@ static void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&ssl_conn_set_mtu_obj) }, \
     { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_conn___del___obj) }
 
+// MicroPython's stream read/recv/readline trust their size argument (readline
+// takes any object's bits as a size; a size below -1 becomes a huge one):
+// check it first, then hand over.
+static void ssl_socket_check_size(size_t n_args, const mp_obj_t *args) {
+    if (n_args > 1 && args[1] != mp_const_none && mp_obj_get_int(args[1]) < -1) {
+        mp_raise_ValueError(MP_ERROR_TEXT("size must be >= -1"));
+    }
+}
+static mp_obj_t ssl_socket_sized(const mp_obj_fun_builtin_var_t *fn, size_t n_args, const mp_obj_t *args) {
+    ssl_socket_check_size(n_args, args);
+    return fn->fun.var(n_args, args);
+}
+static mp_obj_t ssl_socket_recv_sized(size_t n_args, const mp_obj_t *args) {
+    return ssl_socket_sized(&mp_stream_read1_obj, n_args, args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_recv_obj, 1, 2, ssl_socket_recv_sized);
+static mp_obj_t ssl_socket_readline_sized(size_t n_args, const mp_obj_t *args) {
+    return ssl_socket_sized(&mp_stream_unbuffered_readline_obj, n_args, args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_readline_obj, 1, 2, ssl_socket_readline_sized);
+
+// DTLS keeps datagram boundaries: read(n) and readinto(buf) return one
+// datagram, as recv(n) and recv_into(buf) do, where on TLS they are stream
+// calls that wait until n bytes (or the buffer's size) have come.
+static mp_obj_t ssl_socket_read_method(size_t n_args, const mp_obj_t *args) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
+    ssl_socket_check_size(n_args, args);
+    if (!conn_is_dtls(conn)) {
+        return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_read_obj), n_args, 0, args);
+    }
+    // read() without a size: one datagram of any size a record can carry.
+    mp_obj_t read1_args[2] = { args[0], MP_OBJ_NEW_SMALL_INT(MBEDTLS_SSL_IN_CONTENT_LEN) };
+    if (n_args > 1 && args[1] != mp_const_none && mp_obj_get_int(args[1]) >= 0) {
+        read1_args[1] = args[1];
+    }
+    return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_read1_obj), 2, 0, read1_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_read_method_obj, 1, 2, ssl_socket_read_method);
+
+static mp_obj_t ssl_socket_readinto_method(size_t n_args, const mp_obj_t *args) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
+    if (!conn_is_dtls(conn)) {
+        return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_readinto_obj), n_args, 0, args);
+    }
+    mp_buffer_info_t bufinfo;
+    mp_get_buffer_raise(args[1], &bufinfo, MP_BUFFER_WRITE);
+    size_t len = bufinfo.len;
+    if (n_args > 2) {
+        mp_int_t max = mp_obj_get_int(args[2]);
+        if (max < 0) {
+            mp_raise_ValueError(MP_ERROR_TEXT("readinto: nbytes must not be negative"));
+        }
+        len = MIN(len, (size_t)max);
+    }
+    int error;
+    mp_uint_t n = mp_stream_rw(args[0], bufinfo.buf, len, &error, MP_STREAM_RW_READ | MP_STREAM_RW_ONCE);
+    if (error != 0) {
+        if (mp_is_nonblocking_error(error)) {
+            return mp_const_none;
+        }
+        mp_raise_OSError(error);
+    }
+    return MP_OBJ_NEW_SMALL_INT(n);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_readinto_method_obj, 2, 3, ssl_socket_readinto_method);
+
 static const mp_rom_map_elem_t ssl_socket_locals_dict_table[] = {
     MODSSL_CONN_COMMON_METHODS,
-    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read_obj) },
-    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&mp_stream_readinto_obj) },
-    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&mp_stream_unbuffered_readline_obj) },
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&ssl_socket_read_method_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&ssl_socket_readinto_method_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&ssl_socket_readline_obj) },
     { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write_obj) },
-    { MP_ROM_QSTR(MP_QSTR_recv), MP_ROM_PTR(&mp_stream_read1_obj) },
-    { MP_ROM_QSTR(MP_QSTR_recv_into), MP_ROM_PTR(&mp_stream_readinto_obj) },
+    { MP_ROM_QSTR(MP_QSTR_recv), MP_ROM_PTR(&ssl_socket_recv_obj) },
+    { MP_ROM_QSTR(MP_QSTR_recv_into), MP_ROM_PTR(&ssl_socket_readinto_method_obj) },
     { MP_ROM_QSTR(MP_QSTR_send), MP_ROM_PTR(&mp_stream_write1_obj) },
     { MP_ROM_QSTR(MP_QSTR_sendall), MP_ROM_PTR(&ssl_socket_sendall_obj) },
     { MP_ROM_QSTR(MP_QSTR_setblocking), MP_ROM_PTR(&ssl_socket_setblocking_obj) },

@@ -13,6 +13,7 @@
 #include "py/objlist.h"
 #include "py/objstr.h"
 
+#include "mbedtls/pem.h"
 #include "mbedtls/psa_util.h"
 #include "psa/crypto.h"
 
@@ -78,12 +79,15 @@ static bool modssl_cipher_is_default(int id) {
     bool aead = strstr(name, "-GCM-") != NULL || strstr(name, "CHACHA20-POLY1305") != NULL
         || (strstr(name, "-CCM") != NULL && strstr(name, "CCM-8") == NULL);
     bool forward_secret = strncmp(name, "TLS1-3-", 7) == 0 || strncmp(name, "TLS-ECDHE-", 10) == 0;
-    return aead && forward_secret;
+    return aead && forward_secret && strstr(name, "-PSK-") == NULL; // PSK suites: ssl_psk.c
 }
 
 static void modssl_context_apply_ciphers(mp_obj_ssl_context_t *self, int *list) {
     self->ciphersuites = list;
     mbedtls_ssl_conf_ciphersuites(&self->conf, list);
+    #if MODSSL_HAS_PSK
+    modssl_psk_apply(self); // PSK-only suites while a PSK is set
+    #endif
 }
 
 static void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self) {
@@ -106,7 +110,11 @@ static void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self) {
 static mp_obj_t ssl_context_get_ciphers(mp_obj_t self_in) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
     mp_obj_t list = mp_obj_new_list(0, NULL);
+    #if MODSSL_HAS_PSK
+    for (const int *p = modssl_psk_suites(self); *p; ++p) {
+    #else
     for (const int *p = self->ciphersuites; *p; ++p) {
+    #endif
         mp_obj_list_append(list, modssl_cipher_iana_name(*p));
     }
     return list;
@@ -138,6 +146,12 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
         mp_raise_TypeError(MP_ERROR_TEXT("set_ciphers: expected a list of cipher suite names"));
     }
     mp_obj_get_array(ciphers_in, &n, &names);
+    #if MODSSL_HAS_PSK
+    if (n == 1 && mp_obj_is_str(names[0]) && strcmp(mp_obj_str_get_str(names[0]), "PSK") == 0) {
+        modssl_context_apply_ciphers(self, modssl_psk_all_suites()); // upstream's "PSK" shorthand
+        return mp_const_none;
+    }
+    #endif
     if (n == 0) {
         mp_raise_ValueError(MP_ERROR_TEXT("set_ciphers: no cipher suites given"));
     }
@@ -150,8 +164,8 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
         size_t len;
         const char *name = mp_obj_str_get_data(names[i], &len);
         int id = modssl_cipher_id_from_name(name, len);
-        if (id == 0) {
-            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("unknown cipher suite: '%s'"), name);
+        if (id == 0 || strlen(name) != len) {
+            modssl_raise_bad_value("unknown cipher suite", names[i]);
         }
         has_tls13 |= modssl_cipher_is_tls13(id);
         list[count++] = id;
@@ -268,37 +282,6 @@ static void modssl_context_apply_verify_mode(mp_obj_ssl_context_t *self) {
     mbedtls_ssl_conf_authmode(&self->conf, authmode);
 }
 
-// Called by mbedTLS for each certificate in the peer's chain.
-static int modssl_verify_cb(void *ctx_in, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
-    mp_obj_ssl_context_t *self = ctx_in;
-    if (depth == 0 && !self->check_hostname) {
-        *flags &= ~MBEDTLS_X509_BADCERT_CN_MISMATCH;
-    }
-    if (self->verify_callback != mp_const_none) {
-        // The callback may raise; mbedTLS must not be unwound by a long jump,
-        // so an exception turns into a rejected certificate.
-        nlr_buf_t nlr;
-        if (nlr_push(&nlr) == 0) {
-            mp_obj_t der = mp_obj_new_bytes(crt->raw.p, crt->raw.len);
-            mp_obj_t ret = mp_call_function_2(self->verify_callback, der, MP_OBJ_NEW_SMALL_INT(depth));
-            if (ret != mp_const_none && mp_obj_get_int(ret) != 0) {
-                *flags |= MBEDTLS_X509_BADCERT_OTHER;
-            }
-            nlr_pop();
-        } else {
-            *flags |= MBEDTLS_X509_BADCERT_OTHER;
-        }
-    }
-    if (*flags != 0 && (self->protocol & MODSSL_PROTOCOL_IS_SERVER)
-        && self->verify_mode == MBEDTLS_SSL_VERIFY_OPTIONAL) {
-        // A server with CERT_OPTIONAL: a client need not send a certificate,
-        // but one it sends must be valid (as with OpenSSL).  mbedTLS's own
-        // optional mode would accept a bad one, so fail here.
-        return MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
-    }
-    return 0;
-}
-
 /******************************************************************************/
 // Keys and certificates.
 
@@ -337,6 +320,14 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
     bool key_pem, cert_pem;
     const byte *key_data = modssl_get_data(key_obj, true, &key_len, &key_pem);
     int ret = mbedtls_pk_parse_key(&self->pkey, key_data, key_len, pwd, pwd_len, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    if (ret != 0 && args[ARG_keyfile].u_obj == mp_const_none && modssl_sign_key_optional(self)) {
+        // No key in the certificate file: the callback signs.
+        mbedtls_pk_free(&self->pkey);
+        mbedtls_pk_init(&self->pkey);
+        ret = 0;
+    }
+    #endif
     if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
         mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key is encrypted and the password is missing or wrong"));
     }
@@ -350,30 +341,78 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
         mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("certfile: invalid certificate (%s, mbedTLS error -0x%04x)"),
             cert_pem ? "PEM" : "DER", (unsigned)-ret);
     }
-    ret = mbedtls_pk_check_pair(&self->cert.pk, &self->pkey, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
-    if (ret != 0) {
-        mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the private key does not match the certificate"));
+    if (mbedtls_pk_get_type(&self->pkey) != MBEDTLS_PK_NONE) {
+        ret = mbedtls_pk_check_pair(&self->cert.pk, &self->pkey, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+        if (ret != 0) {
+            mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the private key does not match the certificate"));
+        }
     }
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    modssl_sign_apply(self); // the key, or the callback that signs for it
+    #else
     ret = mbedtls_ssl_conf_own_cert(&self->conf, &self->cert, &self->pkey);
     if (ret != 0) {
         modssl_raise_error(ret);
     }
     self->has_cert = true;
+    #endif
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_cert_chain_obj, 2, ssl_context_load_cert_chain);
 
+// Each certificate is parsed on its own, so a failure names the one (its
+// place in the data) and the reason.  A malformed certificate is an error;
+// one that only uses what this firmware does not support (an Ed25519 key, a
+// critical extension such as name constraints) is skipped, as a root it
+// could never verify with -- unless nothing else loads.
 static void modssl_context_add_ca(mp_obj_ssl_context_t *self, mp_obj_t data_obj, bool str_is_path, const char *what) {
+    static const char begin[] = "-----BEGIN CERTIFICATE-----";
     size_t len;
     bool is_pem;
     const byte *data = modssl_get_data(data_obj, str_is_path, &len, &is_pem);
-    int ret = mbedtls_x509_crt_parse(&self->cacert, data, len);
-    if (ret < 0) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: invalid CA certificate data (%s, mbedTLS error -0x%04x)"),
-            what, is_pem ? "PEM" : "DER", (unsigned)-ret);
+    vstr_t why;                     // why the current certificate failed
+    vstr_init(&why, 64);
+    mp_obj_t skipped = MP_OBJ_NULL;  // why the first skipped one did
+    int index = 0, loaded = 0;
+    const char *p = (const char *)data;
+    while (is_pem ? (p = strstr(p, begin)) != NULL : index == 0) {
+        ++index;
+        vstr_reset(&why);
+        int code;
+        if (!is_pem) {
+            code = modssl_x509_parse_explain(&self->cacert, data, len, &why);
+        } else {
+            mbedtls_pem_context pem;
+            mbedtls_pem_init(&pem);
+            size_t use_len = 0;
+            int ret = mbedtls_pem_read_buffer(&pem, begin, "-----END CERTIFICATE-----", (const byte *)p, NULL, 0, &use_len);
+            if (ret == 0) {
+                size_t der_len;
+                const byte *der = mbedtls_pem_get_buffer(&pem, &der_len);
+                code = modssl_x509_parse_explain(&self->cacert, der, der_len, &why);
+            } else {
+                code = MODSSL_V_UNSPECIFIED;
+                vstr_printf(&why, "bad PEM encoding (mbedTLS error -0x%04x)", (unsigned)-ret);
+            }
+            mbedtls_pem_free(&pem);
+            p += use_len > 0 ? use_len : sizeof(begin) - 1;
+        }
+        if (code == MODSSL_V_UNSPECIFIED) {
+            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: certificate %d (%s): %s"),
+                what, index, is_pem ? "PEM" : "DER", vstr_null_terminated_str(&why));
+        }
+        loaded += code == 0;
+        if (code != 0 && skipped == MP_OBJ_NULL) {
+            skipped = mp_obj_new_str(why.buf, why.len);
+        }
     }
-    if (ret > 0 && self->cacert.raw.p == NULL) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: no certificate in it could be parsed"), what);
+    vstr_clear(&why);
+    if (loaded == 0) {
+        if (skipped != MP_OBJ_NULL) {
+            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: no usable certificate (certificate 1: %s)"),
+                what, mp_obj_str_get_str(skipped));
+        }
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: no certificate in it (PEM or DER expected)"), what);
     }
     self->has_ca = true;
     mbedtls_ssl_conf_ca_chain(&self->conf, &self->cacert, NULL);
@@ -429,23 +468,29 @@ static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protoc
     mp_obj_get_array(protocols, &n, &items);
     const char **list = m_new(const char *, n + 1);
     mp_obj_t keep = mp_obj_new_list(n, NULL);
+    size_t total = 0;
     for (size_t i = 0; i < n; ++i) {
         size_t len;
         // Copy into a fresh str so each entry is NUL-terminated and stays alive.
         const char *p = mp_obj_str_get_data(items[i], &len);
-        if (len == 0 || len > 255) {
-            mp_raise_ValueError(MP_ERROR_TEXT("ALPN protocol names must be 1 to 255 bytes long"));
+        if (len == 0 || len > 255 || strlen(p) != len) {
+            mp_raise_ValueError(MP_ERROR_TEXT("ALPN protocol names must be 1 to 255 bytes long, without NUL"));
         }
+        total += len + 1;
         mp_obj_t copy = mp_obj_new_str(p, len);
         ((mp_obj_list_t *)MP_OBJ_TO_PTR(keep))->items[i] = copy;
         list[i] = mp_obj_str_get_str(copy);
     }
+    if (total > 65535) {
+        mp_raise_ValueError(MP_ERROR_TEXT("ALPN protocol list too long"));
+    }
     list[n] = NULL;
+    // An empty list turns ALPN off again, as in CPython (patch 0016).
     int ret = mbedtls_ssl_conf_alpn_protocols(&self->conf, n ? list : NULL);
     if (ret != 0) {
         modssl_raise_error(ret);
     }
-    self->alpn_protocols = list;
+    self->alpn_protocols = n ? list : NULL;
     self->alpn_list = keep;
     return mp_const_none;
 }
@@ -598,6 +643,13 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     self->minimum_version = MODSSL_TLS_1_2;
     self->maximum_version = MODSSL_TLS_1_3;
     self->max_fragment_length = 0;
+    self->dtls_handshake_timeout_ms = MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS;
+    self->psk = NULL;
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    self->ecdsa_sign_callback = mp_const_none;
+    self->sign_error = MP_OBJ_NULL;
+    mbedtls_pk_init(&self->sign_pkey);
+    #endif
 
     // TLS 1.3 (and the PSA random generator every connection uses) need PSA.
     modssl_psa_init();
@@ -610,7 +662,6 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     }
     mbedtls_ssl_conf_rng(&self->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
     mbedtls_ssl_conf_sig_algs(&self->conf, modssl_sig_algs);
-    mbedtls_ssl_conf_verify(&self->conf, modssl_verify_cb, self);
     modssl_context_apply_verify_mode(self);
     modssl_context_apply_versions(self);
     modssl_context_set_default_ciphers(self);
@@ -647,8 +698,51 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     return MP_OBJ_FROM_PTR(self);
 }
 
+#if defined(MBEDTLS_SSL_PROTO_DTLS)
+// dtls_handshake_timeout: seconds a DTLS server handshake may take from the
+// client's first datagram (None: no deadline).  Taken by each wrap.
+static mp_obj_t modssl_context_get_handshake_timeout(mp_obj_ssl_context_t *self) {
+    if (self->dtls_handshake_timeout_ms == 0) {
+        return mp_const_none;
+    }
+    #if MICROPY_PY_BUILTINS_FLOAT
+    return mp_obj_new_float((mp_float_t)self->dtls_handshake_timeout_ms / 1000);
+    #else
+    return mp_obj_new_int_from_uint(self->dtls_handshake_timeout_ms / 1000);
+    #endif
+}
+
+static void modssl_context_set_handshake_timeout(mp_obj_ssl_context_t *self, mp_obj_t value) {
+    if (value == mp_const_none) {
+        self->dtls_handshake_timeout_ms = 0;
+        return;
+    }
+    #if MICROPY_PY_BUILTINS_FLOAT
+    mp_float_t seconds = mp_obj_get_float(value);
+    #else
+    mp_int_t seconds = mp_obj_get_int(value);
+    #endif
+    // Positive, and within the ms tick's half range (about 24 days).
+    if (!(seconds > 0 && seconds <= 86400)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("dtls_handshake_timeout must be None or seconds above 0 and at most 86400"));
+    }
+    uint32_t ms = (uint32_t)(seconds * 1000);
+    self->dtls_handshake_timeout_ms = ms > 0 ? ms : 1;
+}
+#endif
+
 static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
+    #if MODSSL_HAS_PSK
+    if (modssl_psk_attr(self, attr, dest)) {
+        return;
+    }
+    #endif
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    if (modssl_sign_attr(self, attr, dest)) {
+        return;
+    }
+    #endif
     if (dest[0] == MP_OBJ_NULL) {
         // Load.
         if (attr == MP_QSTR_verify_mode) {
@@ -671,6 +765,10 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         } else if (attr == MP_QSTR_dtls_cookie_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
             // mbedTLS has a setter but no getter for the cookie lifetime.
             dest[0] = mp_obj_new_int_from_uint(self->cookie.MBEDTLS_PRIVATE(timeout));
+        #endif
+        #if defined(MBEDTLS_SSL_PROTO_DTLS)
+        } else if (attr == MP_QSTR_dtls_handshake_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
+            dest[0] = modssl_context_get_handshake_timeout(self);
         #endif
         } else {
             dest[1] = MP_OBJ_SENTINEL;
@@ -724,6 +822,10 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         }
         mbedtls_ssl_cookie_set_timeout(&self->cookie, (unsigned long)seconds);
     #endif
+    #if defined(MBEDTLS_SSL_PROTO_DTLS)
+    } else if (attr == MP_QSTR_dtls_handshake_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
+        modssl_context_set_handshake_timeout(self, value);
+    #endif
     } else {
         return; // unknown attribute: leave dest[0] set, AttributeError follows
     }
@@ -737,6 +839,9 @@ static mp_obj_t ssl_context___del__(mp_obj_t self_in) {
     #endif
     #if defined(MBEDTLS_SSL_COOKIE_C)
     mbedtls_ssl_cookie_free(&self->cookie);
+    #endif
+    #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
+    mbedtls_pk_free(&self->sign_pkey);
     #endif
     mbedtls_pk_free(&self->pkey);
     mbedtls_x509_crt_free(&self->cert);

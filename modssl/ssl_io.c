@@ -122,11 +122,42 @@ bool modssl_conn_sock_is_nonblocking(mp_obj_ssl_conn_t *conn) {
     return false;
 }
 
+// The DTLS server handshake deadline (SSLContext.dtls_handshake_timeout),
+// counted from the first datagram the handshake reads: a server waits for
+// its first client as long as its socket says, but garbage, a fragment
+// whose rest never comes or a client that goes silent cannot hold it for
+// longer than the deadline.  Milliseconds left, or -1 where none applies.
+static int32_t conn_deadline_left(mp_obj_ssl_conn_t *conn) {
+    if (!conn->deadline_running || mbedtls_ssl_is_handshake_over(&conn->ssl)) {
+        return -1;
+    }
+    uint32_t elapsed = mp_hal_ticks_ms() - conn->deadline_start_ms;
+    return elapsed >= conn->deadline_ms ? 0 : (int32_t)(conn->deadline_ms - elapsed);
+}
+
+static void conn_deadline_start(mp_obj_ssl_conn_t *conn) {
+    if (conn->deadline_ms != 0 && !conn->deadline_running && !mbedtls_ssl_is_handshake_over(&conn->ssl)) {
+        conn->deadline_running = true;
+        conn->deadline_start_ms = mp_hal_ticks_ms();
+    }
+}
+
 // DTLS over a blocking socket: a lost datagram must not block the handshake
-// forever, so wait at most until the retransmission timer fires.
+// forever, so wait at most until the retransmission timer fires (or the
+// handshake deadline passes).
 static int conn_stream_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms) {
     mp_obj_ssl_conn_t *conn = ctx;
-    if (timeout_ms != 0 && !conn->nonblocking && !modssl_conn_sock_is_nonblocking(conn)) {
+    int32_t left = conn_deadline_left(conn);
+    if (left == 0) {
+        return MODSSL_ERR_DTLS_DEADLINE;
+    }
+    uint32_t wait_ms = timeout_ms;
+    bool wait_is_deadline = false;
+    if (left > 0 && (wait_ms == 0 || (uint32_t)left < wait_ms)) {
+        wait_ms = (uint32_t)left;
+        wait_is_deadline = true;
+    }
+    if (wait_ms != 0 && !conn->nonblocking && !modssl_conn_sock_is_nonblocking(conn)) {
         const mp_stream_p_t *stream = mp_get_stream(conn->sock);
         uint32_t start = mp_hal_ticks_ms();
         for (;;) {
@@ -138,13 +169,17 @@ static int conn_stream_recv_timeout(void *ctx, unsigned char *buf, size_t len, u
             if (ready & (MP_STREAM_POLL_RD | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP)) {
                 break;
             }
-            if (mp_hal_ticks_ms() - start >= timeout_ms) {
-                return MBEDTLS_ERR_SSL_TIMEOUT;
+            if (mp_hal_ticks_ms() - start >= wait_ms) {
+                return wait_is_deadline ? MODSSL_ERR_DTLS_DEADLINE : MBEDTLS_ERR_SSL_TIMEOUT;
             }
             mp_event_wait_ms(MODSSL_DTLS_WAIT_SLICE_MS);
         }
     }
-    return conn_stream_recv(ctx, buf, len);
+    int n = conn_stream_recv(ctx, buf, len);
+    if (n > 0) {
+        conn_deadline_start(conn);
+    }
+    return n;
 }
 
 static int conn_bio_send(void *ctx, const unsigned char *buf, size_t len) {
@@ -155,7 +190,14 @@ static int conn_bio_send(void *ctx, const unsigned char *buf, size_t len) {
 
 static int conn_bio_recv(void *ctx, unsigned char *buf, size_t len) {
     mp_obj_ssl_conn_t *conn = ctx;
-    return modssl_bio_recv(conn->bio_in, buf, len, modssl_conn_is_dtls(conn));
+    if (conn_deadline_left(conn) == 0) {
+        return MODSSL_ERR_DTLS_DEADLINE;
+    }
+    int n = modssl_bio_recv(conn->bio_in, buf, len, modssl_conn_is_dtls(conn));
+    if (n > 0) {
+        conn_deadline_start(conn);
+    }
+    return n;
 }
 
 // DTLS retransmission timer (mbedtls_ssl_set_timer_cb), on the port's ms tick.

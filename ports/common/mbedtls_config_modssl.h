@@ -45,6 +45,10 @@
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_RSA_ENABLED
+// Pre-shared keys (modssl/ssl_psk.c): PSK and ECDHE-PSK suites, DTLS PSK
+// with AES-128-CCM-8 for CoAP and LwM2M; TLS 1.3 PSK modes are above.
+#define MBEDTLS_KEY_EXCHANGE_PSK_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED
 
 // Curves: X25519 and the NIST curves peers actually use.
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
@@ -54,16 +58,19 @@
 #define MBEDTLS_ECP_NIST_OPTIM
 // Curve25519 (X25519 key generation and shared secret, in TLS 1.2, 1.3,
 // DTLS and PSA) through modssl's constant-time X25519, modssl/ec_x25519.c,
-// instead of mbedTLS's generic ladder (patches/mbedtls/0008).
+// instead of mbedTLS's generic ladder (patches/mbedtls/0021).
 #define MODSSL_ECP_X25519
 // ECDSA P-256 verification's u1 G + u2 Q (mbedtls_ecp_muladd, public inputs
-// only) through modssl/ec_p256.c (patches/mbedtls/0009); signing and ECDH
+// only) through modssl/ec_p256.c (patches/mbedtls/0022); signing and ECDH
 // keep mbedTLS's constant-time code.  Needs MODSSL_ECP_X25519's products.
 #define MODSSL_ECP_P256_MULADD
 #define MBEDTLS_ECDSA_DETERMINISTIC
 
 // Signatures: PKCS#1 v1.5 and RSA-PSS (TLS 1.3 requires rsa_pss_rsae_*).
 #define MBEDTLS_PKCS1_V15
+// EC keys held outside the firmware sign through ecdsa_sign_callback
+// (modssl/ssl_sign.c, patches/mbedtls/0019).
+#define MBEDTLS_PK_ECDSA_ALT_SUPPORT
 #define MBEDTLS_PKCS1_V21
 #define MBEDTLS_X509_RSASSA_PSS_SUPPORT
 

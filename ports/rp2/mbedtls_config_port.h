@@ -19,13 +19,15 @@
 
 // The port's mbedtls_port.c includes upstream's rp2 configuration by name
 // before this one (mbedtls headers then include ours): drop upstream's
-// record sizes, which the shared configuration sets differently, so the
-// redefinition is not an error.  Everything else below is defined
-// identically to upstream's, which the preprocessor accepts.
+// record sizes, which the shared configuration sets differently, and its
+// allocator (ours notes failures, see modssl_calloc), so the redefinition is
+// not an error.  Everything else below is defined identically to upstream's,
+// which the preprocessor accepts.
 #if defined(MICROPY_INCLUDED_MBEDTLS_CONFIG_COMMON_H)
 #undef MBEDTLS_SSL_MAX_CONTENT_LEN
 #undef MBEDTLS_SSL_IN_CONTENT_LEN
 #undef MBEDTLS_SSL_OUT_CONTENT_LEN
+#undef MBEDTLS_PLATFORM_STD_CALLOC
 #endif
 
 #define MBEDTLS_HAVE_ASM
@@ -40,7 +42,8 @@
 #include <stdio.h>
 void *m_tracked_calloc(size_t nmemb, size_t size);
 void m_tracked_free(void *ptr);
-#define MBEDTLS_PLATFORM_STD_CALLOC m_tracked_calloc
+void *modssl_calloc(size_t nmemb, size_t size);
+#define MBEDTLS_PLATFORM_STD_CALLOC modssl_calloc
 #define MBEDTLS_PLATFORM_STD_FREE m_tracked_free
 #define MBEDTLS_PLATFORM_SNPRINTF_MACRO snprintf
 

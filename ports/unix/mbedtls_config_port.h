@@ -22,7 +22,8 @@
 void *m_tracked_calloc(size_t nmemb, size_t size);
 void m_tracked_free(void *ptr);
 #define MBEDTLS_PLATFORM_MEMORY
-#define MBEDTLS_PLATFORM_STD_CALLOC m_tracked_calloc
+void *modssl_calloc(size_t nmemb, size_t size);
+#define MBEDTLS_PLATFORM_STD_CALLOC modssl_calloc
 #define MBEDTLS_PLATFORM_STD_FREE m_tracked_free
 #endif
 

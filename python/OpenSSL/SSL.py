@@ -354,11 +354,31 @@ def _client_hello(data, dtls):
         return [], None
 
 
+def _alpn_list(protos):
+    """set_alpn_protos' argument: a non-empty list of 1 to 255-byte bytes."""
+    if not isinstance(protos, (list, tuple)):
+        raise TypeError("ALPN protocols must be a list of bytes")
+    if not protos:
+        raise ValueError("at least one protocol must be specified")
+    out = []
+    for p in protos:
+        if not isinstance(p, (bytes, bytearray)):
+            raise TypeError("ALPN protocols must be a list of bytes")
+        if not 0 < len(p) < 256:
+            raise ValueError("ALPN protocol names must be 1 to 255 bytes long")
+        out.append(bytes(p))
+    return out
+
+
 # --- files ------------------------------------------------------------------------
 
 def _read_file(path):
     if isinstance(path, bytes):
         path = path.decode()
+    if not isinstance(path, str):
+        # MicroPython's open() also takes a file descriptor: never open (and
+        # close) one of the process's own, such as stdout.
+        raise TypeError("path must be str or bytes, not %s" % type(path).__name__)
     try:
         with open(path, "rb") as f:
             return f.read()
@@ -438,6 +458,9 @@ class Context:
         self._used = False
         self._tls = {}  # "client"/"server" -> tls.SSLContext, built on first use
         self._current = None  # the Connection whose handshake runs (for callbacks)
+        self._psk_client = None
+        self._psk_server = None
+        self._psk_hint = None
 
     def _mutable(self):
         # As pyOpenSSL 26: settings are fixed once a Connection uses them.
@@ -656,6 +679,28 @@ class Context:
             raise _ssl_error("no cipher match")
         self._ciphers = names
 
+    # pre-shared keys: the tls module's own PSK support does the work
+
+    def set_psk_client_callback(self, callback):
+        """callback(connection, identity_hint) -> (identity, psk); the hint is
+        None (mbedTLS sends none)."""
+        self._mutable()
+        self._psk_client = callback
+
+    def set_psk_server_callback(self, callback):
+        """callback(connection, client_identity) -> psk (b"" rejects it)."""
+        self._mutable()
+        self._psk_server = callback
+
+    def use_psk_identity_hint(self, hint):
+        if not isinstance(hint, bytes):
+            raise TypeError("hint must be a byte string")
+        self._mutable()
+        self._psk_hint = hint
+
+    def _psk_client_hook(self, hint):
+        return self._psk_client(self._current, hint)
+
     def set_tls13_ciphersuites(self, ciphersuites):
         if isinstance(ciphersuites, bytes):
             ciphersuites = ciphersuites.decode()
@@ -668,10 +713,8 @@ class Context:
     # ALPN, SNI, sessions
 
     def set_alpn_protos(self, protos):
-        if not protos:
-            raise ValueError("at least one protocol must be specified")
         self._mutable()
-        self._alpn = [bytes(p) for p in protos]
+        self._alpn = _alpn_list(protos)
 
     def set_alpn_select_callback(self, callback):
         self._mutable()
@@ -753,6 +796,10 @@ class Context:
             t.set_ciphers(tls12 + (self._tls13 or []))
         if alpn:
             t.set_alpn_protocols(alpn)
+        if server and self._psk_server is not None:
+            t.server_psk_keys = _PskKeys(self)
+        if not server and self._psk_client is not None:
+            t.set_psk_client_callback(self._psk_client_hook)
         if not own:
             self._tls[role] = t
         return t
@@ -798,6 +845,18 @@ def _op_write(obj, data):
 
 def _op_unwrap(obj, arg):
     return obj.unwrap()
+
+
+class _PskKeys:
+    """server_psk_keys for a Context with a server callback: the tls module
+    looks each client identity (bytes) up through get()."""
+
+    def __init__(self, context):
+        self._context = context
+
+    def get(self, identity):
+        ctx = self._context
+        return ctx._psk_server(ctx._current, identity)
 
 
 class Connection:
@@ -863,9 +922,7 @@ class Connection:
         return self._host_name.encode() if self._host_name else None
 
     def set_alpn_protos(self, protos):
-        if not protos:
-            raise ValueError("at least one protocol must be specified")
-        self._alpn = [bytes(p) for p in protos]
+        self._alpn = _alpn_list(protos)
 
     def set_ciphertext_mtu(self, mtu):
         self._mtu = mtu
@@ -918,8 +975,12 @@ class Connection:
                 # HelloVerify cookies are bound to a client identity; a memory
                 # BIO or a connected socket has exactly one client.
                 kwargs["client_id"] = b"pyopenssl-connection"
-            obj = t.wrap_bio(self._in, self._out, server_side=self._server,
-                             server_hostname=None if self._server else self._host_name, **kwargs)
+            ctx._current = self  # a PSK client callback runs here
+            try:
+                obj = t.wrap_bio(self._in, self._out, server_side=self._server,
+                                 server_hostname=None if self._server else self._host_name, **kwargs)
+            finally:
+                ctx._current = None
         except ValueError as exc:
             if not self._server and ctx._verify_mode & VERIFY_PEER and not ctx._cas:
                 # OpenSSL would fail on the server's certificate; mbedTLS

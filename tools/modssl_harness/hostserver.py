@@ -64,7 +64,15 @@ class TlsEchoServer:
         self.port = self._listener.getsockname()[1]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._served = threading.Condition()
+        self._finished = 0
         self._acceptor = threading.Thread(target=self._accept_loop, daemon=True)
+
+    def wait_served(self, n: int = 1, timeout: float = 30) -> bool:
+        """Wait until n connections have been served to their end (what the
+        server saw is then complete: a client may finish before its server)."""
+        with self._served:
+            return self._served.wait_for(lambda: self._finished >= n, timeout)
 
     def __enter__(self) -> "TlsEchoServer":
         self._acceptor.start()
@@ -121,3 +129,6 @@ class TlsEchoServer:
             record.error = f"{type(e).__name__}: {e}"
         finally:
             raw.close()
+            with self._served:
+                self._finished += 1
+                self._served.notify_all()
