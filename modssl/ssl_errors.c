@@ -165,12 +165,30 @@ NORETURN void modssl_raise_error(int err) {
         case MBEDTLS_ERR_SSL_TIMEOUT:
             vstr_add_str(&vstr, "DTLS handshake timed out: the peer stopped answering");
             break;
-        default: {
-            char buf[100];
-            mbedtls_strerror(err, buf, sizeof(buf));
-            vstr_add_str(&vstr, buf);
+        case MBEDTLS_ERR_SSL_INVALID_RECORD:
+            vstr_add_str(&vstr, "the peer sent an invalid record (malformed, or longer than TLS allows)");
             break;
-        }
+        case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+        case MBEDTLS_ERR_SSL_UNEXPECTED_RECORD:
+            vstr_add_str(&vstr, "the peer sent a message the protocol does not allow at this point");
+            break;
+        case MBEDTLS_ERR_SSL_DECODE_ERROR:
+            vstr_add_str(&vstr, "the peer sent a malformed message");
+            break;
+        case MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION:
+            vstr_add_str(&vstr, "the peer sent an extension it may not send here");
+            break;
+        case MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE:
+            vstr_add_str(&vstr, "the peer asked for something this firmware's TLS does not support");
+            break;
+        case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
+            vstr_add_str(&vstr, "refused: a record or message too large, or a call the connection's state does not allow");
+            break;
+        default:
+            // No mbedTLS wording reaches the user; the code tells a developer
+            // where to look (mbedTLS's error.h).
+            vstr_printf(&vstr, "TLS failed (mbedTLS error -0x%04x)", (unsigned)-err);
+            break;
     }
     modssl_raise_text(&mp_type_OSError, err, &vstr);
 }
