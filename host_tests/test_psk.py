@@ -15,7 +15,6 @@ import subprocess
 import threading
 
 import pytest
-from modssl_harness.localhost import free_port, free_udp_port
 
 # --- the attributes (upstream tests/extmod/tls_psk.py) ----------------------
 
@@ -94,11 +93,9 @@ cert = open(CERT, "rb").read()
 key = open(KEY, "rb").read()
 exec(SETUP)
 if ROLE == "server":
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-    s.listen(1)
-    print("LISTENING")
+    from listening import listen
+    s, port = listen(1)
+    print("LISTENING", port)
     s2, _ = s.accept()
     try:
         s2 = ctx.wrap_socket(s2, server_side=True)
@@ -140,13 +137,17 @@ def rest_of(bg, timeout: float = 60) -> list[str]:
     return bg.proc.stdout.read().splitlines()
 
 
+def listening_port(bg) -> int:
+    """The port a firmware-side server bound itself (host_tests/mp_lib/listening.py)."""
+    word, port = bg.first_line.split()
+    assert word == "LISTENING", bg.first_line
+    return int(port)
+
+
 def run_pair(mp, pki, server_setup: str, client_setup: str, version: int = 0) -> tuple[list[str], list[str]]:
-    port = free_port()
-    common = dict(PORT=port, MAX_VERSION=version, CERT=str(pki["server_ec"].cert_der),
-                  KEY=str(pki["server_ec"].key_der))
-    server = mp.start(PEER, ROLE="server", SETUP=server_setup, **common)
-    assert server.first_line == "LISTENING"
-    client = mp.run(PEER, ROLE="client", SETUP=client_setup, **common)
+    common = dict(MAX_VERSION=version, CERT=str(pki["server_ec"].cert_der), KEY=str(pki["server_ec"].key_der))
+    server = mp.start(PEER, ROLE="server", SETUP=server_setup, PORT=None, **common)
+    client = mp.run(PEER, ROLE="client", SETUP=client_setup, PORT=listening_port(server), **common)
     return rest_of(server), client.lines
 
 
@@ -366,19 +367,16 @@ def test_dtls_client_wrong_key_at_openssl(mp, key_hex):
 
 SERVER_VS_OPENSSL = """
 import socket, tls
+from listening import listen
 ctx = tls.SSLContext(tls.PROTOCOL_DTLS_SERVER if DTLS else tls.PROTOCOL_TLS_SERVER)
 ctx.server_psk_keys = {b"device-1": bytes.fromhex(KEY_HEX)}
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if DTLS else socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+s, port = listen(1, kind=socket.SOCK_DGRAM if DTLS else socket.SOCK_STREAM)
+print("LISTENING", port)
 if DTLS:
-    print("LISTENING")
     _, addr = s.recvfrom(1, getattr(socket, "MSG_PEEK", 2))  # the client's address
     s.connect(addr)
     c = s
 else:
-    s.listen(1)
-    print("LISTENING")
     c, _ = s.accept()
 try:
     # A DTLS socket wrapped without client_id does the cookie exchange itself.
@@ -420,10 +418,8 @@ SERVER_CASES = [
 
 @pytest.mark.parametrize("args, dtls, want_version, want_cipher", SERVER_CASES)
 def test_server_against_openssl_s_client(mp, args, dtls, want_version, want_cipher):
-    port = free_udp_port() if dtls else free_port()
-    bg = mp.start(SERVER_VS_OPENSSL, PORT=port, DTLS=dtls, KEY_HEX=KEY_HEX)
-    assert bg.first_line == "LISTENING"
-    client_out = openssl_client(port, args)
+    bg = mp.start(SERVER_VS_OPENSSL, DTLS=dtls, KEY_HEX=KEY_HEX)
+    client_out = openssl_client(listening_port(bg), args)
     lines = rest_of(bg)
     assert lines == [f"VERSION {want_version}", f"CIPHER {want_cipher}", "GOT b'hello from openssl\\n'"], client_out
     assert "HELLO FROM OPENSSL" in client_out
@@ -440,9 +436,8 @@ def test_server_against_openssl_s_client(mp, args, dtls, want_version, want_ciph
                  id="tls1.3-unknown-identity"),
 ])
 def test_server_rejects_openssl_client(mp, args, identity, key_hex, server_says, openssl_says):
-    port = free_port()
-    bg = mp.start(SERVER_VS_OPENSSL, PORT=port, DTLS=False, KEY_HEX=KEY_HEX)
-    client_out = openssl_client(port, args, key_hex=key_hex, identity=identity)
+    bg = mp.start(SERVER_VS_OPENSSL, DTLS=False, KEY_HEX=KEY_HEX)
+    client_out = openssl_client(listening_port(bg), args, key_hex=key_hex, identity=identity)
     lines = rest_of(bg)
     assert len(lines) == 1 and lines[0].startswith("HANDSHAKE-ERROR PSK handshake failed: "), lines
     assert server_says in lines[0]
@@ -504,11 +499,9 @@ def server_cb(conn, identity):
     return bytes.fromhex(KEY_HEX) if identity == b"device-1" else b""
 ctx.use_psk_identity_hint(b"hint")
 ctx.set_psk_server_callback(server_cb)
-server = socket.socket()
-server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-server.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-server.listen(1)
-print("LISTENING")
+from listening import listen
+server, port = listen(1)
+print("LISTENING", port)
 s, _ = server.accept()
 c = SSL.Connection(ctx, s)
 c.set_accept_state()
@@ -532,10 +525,8 @@ c.shutdown()
     pytest.param(["-tls1_2"], "stranger", "ERROR [('Connection', b'stranger')]", id="tls1.2-unknown"),
 ])
 def test_pyopenssl_face_server(mp, args, identity, want):
-    port = free_port()
-    bg = mp.start(PYOPENSSL_SERVER, PORT=port, KEY_HEX=KEY_HEX)
-    assert bg.first_line == "LISTENING"
-    client_out = openssl_client(port, args, identity=identity)
+    bg = mp.start(PYOPENSSL_SERVER, KEY_HEX=KEY_HEX)
+    client_out = openssl_client(listening_port(bg), args, identity=identity)
     lines = rest_of(bg)
     assert len(lines) == 1 and lines[0].startswith(want), (lines, client_out)
     if identity == "device-1":

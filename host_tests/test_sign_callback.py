@@ -17,7 +17,6 @@ import threading
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
-from modssl_harness.localhost import free_port
 
 
 class Signer:
@@ -166,11 +165,9 @@ elif MODE == "raise":
     ctx.ecdsa_sign_callback = boom
 elif MODE == "garbage":
     ctx.ecdsa_sign_callback = lambda key, digest: b"\\x30\\x06\\x02\\x01\\x01\\x02\\x01\\x01"
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-s.listen(1)
-print("LISTENING")
+from listening import listen
+s, port = listen(1)
+print("LISTENING", port)
 c, _ = s.accept()
 try:
     t = ctx.wrap_socket(c, server_side=True)
@@ -186,11 +183,11 @@ t.close()
 
 def run_server(mp, pki, signer_port: int, args: list[str], key: bool = False, first_callback: bool = True,
                mode: str = "sign") -> tuple[list[str], str]:
-    port = free_port()
-    bg = mp.start(SERVER, PORT=port, CERT=str(pki["server_ec"].chain_pem),
+    bg = mp.start(SERVER, CERT=str(pki["server_ec"].chain_pem),
                   KEY=str(pki["server_ec"].key_pem) if key else None, SIGNER_PORT=signer_port,
                   FIRST_CALLBACK=first_callback, MODE=mode)
-    assert bg.first_line == "LISTENING"
+    word, port = bg.first_line.split()
+    assert word == "LISTENING", bg.first_line
     proc = subprocess.run(
         ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", str(pki["ca"].cert_pem),
          "-verify_return_error", "-ign_eof", *args],
