@@ -194,8 +194,9 @@ static void conn_send_missing_alert(mp_obj_ssl_conn_t *conn, int ret) {
             // (its TLS 1.3 server sends certificate_required itself).
             alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
             break;
-        case MBEDTLS_ERR_SSL_INVALID_RECORD:
-        case MBEDTLS_ERR_SSL_BAD_INPUT_DATA: {
+        case MBEDTLS_ERR_SSL_INVALID_RECORD: {
+            // (A record too long for the protocol or the buffer has had its
+            // record_overflow from mbedTLS already: patch 0008.)
             const unsigned char *hdr = conn->ssl.MBEDTLS_PRIVATE(in_hdr);
             if (hdr == NULL) {
                 return;
@@ -203,11 +204,7 @@ static void conn_send_missing_alert(mp_obj_ssl_conn_t *conn, int ret) {
             unsigned type = hdr[0];
             size_t len = ((size_t)hdr[3] << 8) | hdr[4];
             alert = MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
-            if (len > MBEDTLS_SSL_IN_CONTENT_LEN + 256) {
-                alert = MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW; // more than the input buffer holds
-            } else if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) {
-                return; // not a record problem
-            } else if (type < MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC || type > MBEDTLS_SSL_MSG_APPLICATION_DATA) {
+            if (type < MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC || type > MBEDTLS_SSL_MSG_APPLICATION_DATA) {
                 alert = MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
             } else if (type == MBEDTLS_SSL_MSG_APPLICATION_DATA && len == 0
                        && !mbedtls_ssl_is_handshake_over(&conn->ssl)) {
