@@ -223,6 +223,9 @@ void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session);
 
 // ssl_context.c
 mp_obj_t modssl_cipher_iana_name(int id);
+bool modssl_cipher_is_tls13(int id);
+bool modssl_cipher_is_aead(int id);
+int *modssl_ciphers_where(bool (*keep)(int id));
 
 // ssl_psk.c
 #if MODSSL_HAS_PSK

@@ -67,8 +67,32 @@ static int modssl_cipher_id_from_name(const char *name, size_t len) {
     return id;
 }
 
-static bool modssl_cipher_is_tls13(int id) {
+bool modssl_cipher_is_tls13(int id) {
     return strncmp(mbedtls_ssl_get_ciphersuite_name(id), "TLS1-3-", 7) == 0;
+}
+
+// AES-GCM, AES-CCM (CCM-8 included) or ChaCha20-Poly1305.
+bool modssl_cipher_is_aead(int id) {
+    const char *name = mbedtls_ssl_get_ciphersuite_name(id);
+    return strstr(name, "-GCM-") != NULL || strstr(name, "-CCM") != NULL || strstr(name, "CHACHA20-POLY1305") != NULL;
+}
+
+// The library's suites for which keep() holds, in its order: a zero-ended
+// list on the GC heap.
+int *modssl_ciphers_where(bool (*keep)(int id)) {
+    size_t n = 0;
+    for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; ++p) {
+        n += keep(*p);
+    }
+    int *list = m_new(int, n + 1);
+    size_t i = 0;
+    for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; ++p) {
+        if (keep(*p)) {
+            list[i++] = *p;
+        }
+    }
+    list[i] = 0;
+    return list;
 }
 
 // The default list: forward-secret AEAD suites only (AES-GCM, ChaCha20-Poly1305,
@@ -76,10 +100,9 @@ static bool modssl_cipher_is_tls13(int id) {
 // stay available through set_ciphers().
 static bool modssl_cipher_is_default(int id) {
     const char *name = mbedtls_ssl_get_ciphersuite_name(id);
-    bool aead = strstr(name, "-GCM-") != NULL || strstr(name, "CHACHA20-POLY1305") != NULL
-        || (strstr(name, "-CCM") != NULL && strstr(name, "CCM-8") == NULL);
     bool forward_secret = strncmp(name, "TLS1-3-", 7) == 0 || strncmp(name, "TLS-ECDHE-", 10) == 0;
-    return aead && forward_secret && strstr(name, "-PSK-") == NULL; // PSK suites: ssl_psk.c
+    return modssl_cipher_is_aead(id) && strstr(name, "CCM-8") == NULL && forward_secret
+        && strstr(name, "-PSK-") == NULL; // PSK suites: ssl_psk.c
 }
 
 static void modssl_context_apply_ciphers(mp_obj_ssl_context_t *self, int *list) {
@@ -91,20 +114,7 @@ static void modssl_context_apply_ciphers(mp_obj_ssl_context_t *self, int *list) 
 }
 
 static void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self) {
-    const int *all = mbedtls_ssl_list_ciphersuites();
-    size_t n = 0;
-    for (const int *p = all; *p; ++p) {
-        n += modssl_cipher_is_default(*p);
-    }
-    int *list = m_new(int, n + 1);
-    size_t i = 0;
-    for (const int *p = all; *p; ++p) {
-        if (modssl_cipher_is_default(*p)) {
-            list[i++] = *p;
-        }
-    }
-    list[i] = 0;
-    modssl_context_apply_ciphers(self, list);
+    modssl_context_apply_ciphers(self, modssl_ciphers_where(modssl_cipher_is_default));
 }
 
 static mp_obj_t ssl_context_get_ciphers(mp_obj_t self_in) {

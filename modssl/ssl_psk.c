@@ -134,31 +134,14 @@ static bool psk_suite_is_psk(int id) {
     return strncmp(name, "TLS-PSK-", 8) == 0 || strncmp(name, "TLS-ECDHE-PSK-", 14) == 0;
 }
 
-static bool psk_suite_is_tls13(int id) {
-    return strncmp(mbedtls_ssl_get_ciphersuite_name(id), "TLS1-3-", 7) == 0;
-}
-
-static bool psk_suite_is_aead(int id) {
-    const char *name = mbedtls_ssl_get_ciphersuite_name(id);
-    return strstr(name, "-GCM-") != NULL || strstr(name, "-CCM") != NULL || strstr(name, "CHACHA20") != NULL;
+static bool psk_suite_is_psk_or_tls13(int id) {
+    return psk_suite_is_psk(id) || modssl_cipher_is_tls13(id);
 }
 
 // set_ciphers("PSK"): every PSK suite the library has, and its TLS 1.3
 // suites (TLS 1.3 PSKs work with any of them).
 int *modssl_psk_all_suites(void) {
-    size_t n = 0;
-    for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; ++p) {
-        n += psk_suite_is_psk(*p) || psk_suite_is_tls13(*p);
-    }
-    int *list = m_new(int, n + 1);
-    size_t i = 0;
-    for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; ++p) {
-        if (psk_suite_is_psk(*p) || psk_suite_is_tls13(*p)) {
-            list[i++] = *p;
-        }
-    }
-    list[i] = 0;
-    return list;
+    return modssl_ciphers_where(psk_suite_is_psk_or_tls13);
 }
 
 // The list in force while a PSK is set: the PSK suites of the context's list
@@ -178,13 +161,13 @@ static int *psk_effective_suites(const int *base) {
     int *list = m_new(int, n + 1);
     size_t i = 0;
     for (const int *p = base; *p; ++p) {
-        if (psk_suite_is_psk(*p) || psk_suite_is_tls13(*p)) {
+        if (psk_suite_is_psk_or_tls13(*p)) {
             list[i++] = *p;
         }
     }
     if (!named_psk) {
         for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; ++p) {
-            if (psk_suite_is_psk(*p) && psk_suite_is_aead(*p)) {
+            if (psk_suite_is_psk(*p) && modssl_cipher_is_aead(*p)) {
                 list[i++] = *p;
             }
         }
