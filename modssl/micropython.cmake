@@ -24,12 +24,17 @@ get_filename_component(MODSSL_REPO ${MODSSL_DIR}/.. ABSOLUTE)
 target_sources(usermod_modssl INTERFACE
     ${MODSSL_DIR}/modssl.c
     ${MODSSL_DIR}/ssl_bio.c
+    ${MODSSL_DIR}/ssl_ciphers.c
     ${MODSSL_DIR}/ssl_conn.c
     ${MODSSL_DIR}/ssl_context.c
+    ${MODSSL_DIR}/ssl_dtls.c
     ${MODSSL_DIR}/ssl_errors.c
     ${MODSSL_DIR}/ssl_io.c
     ${MODSSL_DIR}/ssl_verify.c
+    ${MODSSL_DIR}/ssl_psa.c
     ${MODSSL_DIR}/ssl_psk.c
+    ${MODSSL_DIR}/ssl_session.c
+    ${MODSSL_DIR}/ssl_socket.c
     ${MODSSL_DIR}/ssl_sign.c
     ${MODSSL_DIR}/ssl_x509.c
 )

@@ -3,14 +3,18 @@
  *
  * Shared declarations between the module's files:
  *   modssl.c       the `tls` module table, constants and exception types
- *   ssl_context.c  SSLContext: keys, certificates, verification, ciphers,
- *                  versions, ALPN, DTLS cookies, session tickets
+ *   ssl_context.c  SSLContext: keys, certificates, verification, versions,
+ *                  ALPN, DTLS cookies, session tickets
+ *   ssl_ciphers.c  cipher suite names and lists, get_ciphers/set_ciphers
+ *   ssl_psa.c      PSA crypto started once per VM, stopped at soft reset
  *   ssl_conn.c     the connection core (one mbedtls_ssl_context and its
- *                  state) and its two faces: the socket stream (TLS and
- *                  DTLS) and the memory-BIO object
+ *                  state) used by every face, and the methods they share
+ *   ssl_socket.c   the socket face (SSLSocket, TLS and DTLS), wrap_socket
+ *   ssl_dtls.c     DTLS methods of the core: timers, MTU
+ *   ssl_session.c  session resumption (the `session` attribute)
  *   ssl_io.c       the core's I/O callbacks: stream (with the handshake
  *                  cork), datagram wait, MemoryBIO, DTLS timer
- *   ssl_bio.c      MemoryBIO, the in-memory transport for the BIO face
+ *   ssl_bio.c      the memory-BIO face: MemoryBIO, SSLObject, wrap_bio
  *   ssl_psk.c      pre-shared keys (TLS 1.2, TLS 1.3, DTLS 1.2)
  *   ssl_sign.c     ecdsa_sign_callback: signing with a key held elsewhere
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
@@ -208,6 +212,14 @@ static inline bool modssl_conn_is_dtls(const mp_obj_ssl_conn_t *conn) {
     return (conn->context->protocol & MODSSL_PROTOCOL_IS_DTLS) != 0;
 }
 
+static inline bool conn_is_dtls(const mp_obj_ssl_conn_t *conn) {
+    return modssl_conn_is_dtls(conn);
+}
+
+static inline bool conn_is_bio(const mp_obj_ssl_conn_t *conn) {
+    return conn->transport == MODSSL_TRANSPORT_BIO;
+}
+
 // ssl_io.c
 void modssl_conn_attach_io(mp_obj_ssl_conn_t *conn);
 int modssl_conn_flush_cork(mp_obj_ssl_conn_t *conn);
@@ -215,13 +227,57 @@ bool modssl_conn_sock_is_nonblocking(mp_obj_ssl_conn_t *conn);
 int modssl_conn_timer_state(mp_obj_ssl_conn_t *conn);
 bool modssl_conn_input_ready(mp_obj_ssl_conn_t *conn);
 
-// ssl_conn.c
+// ssl_conn.c: the connection core, for the faces (socket, memory BIO) and DTLS.
 mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, mp_obj_t sock,
     mp_obj_t bio_in, mp_obj_t bio_out, bool server_side, mp_obj_t server_hostname, mp_obj_t client_id);
 void modssl_conn_handshake(mp_obj_ssl_conn_t *conn);
+void conn_free_ssl(mp_obj_ssl_conn_t *conn);
+void conn_check_open(mp_obj_ssl_conn_t *conn);
+int conn_check(mp_obj_ssl_conn_t *conn, int ret);
+int conn_handshake_step(mp_obj_ssl_conn_t *conn);
+int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size);
+int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size);
+void conn_close(mp_obj_ssl_conn_t *conn);
+void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
+
+// The methods both faces have (ssl_conn.c, ssl_dtls.c).
+MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_do_handshake_obj);
+MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_conn_getpeercert_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_cipher_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_version_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_selected_alpn_protocol_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_pending_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_dtls_get_timeout_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_dtls_handle_timeout_obj);
+MP_DECLARE_CONST_FUN_OBJ_2(ssl_conn_set_mtu_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn___del___obj);
+#define MODSSL_CONN_COMMON_METHODS \
+    { MP_ROM_QSTR(MP_QSTR_do_handshake), MP_ROM_PTR(&ssl_conn_do_handshake_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_getpeercert), MP_ROM_PTR(&ssl_conn_getpeercert_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_cipher), MP_ROM_PTR(&ssl_conn_cipher_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_version), MP_ROM_PTR(&ssl_conn_version_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_selected_alpn_protocol), MP_ROM_PTR(&ssl_conn_selected_alpn_protocol_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_pending), MP_ROM_PTR(&ssl_conn_pending_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_dtls_get_timeout), MP_ROM_PTR(&ssl_conn_dtls_get_timeout_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_dtls_handle_timeout), MP_ROM_PTR(&ssl_conn_dtls_handle_timeout_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&ssl_conn_set_mtu_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_conn___del___obj) }
+
+// ssl_session.c
+mp_obj_t conn_get_session(mp_obj_ssl_conn_t *conn);
 void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session);
 
+// ssl_socket.c, ssl_bio.c: SSLContext.wrap_socket(), wrap_bio().
+MP_DECLARE_CONST_FUN_OBJ_KW(ssl_context_wrap_socket_obj);
+MP_DECLARE_CONST_FUN_OBJ_KW(ssl_context_wrap_bio_obj);
+
 // ssl_context.c
+bool modssl_server_side(mp_obj_ssl_context_t *self, bool server_side);
+
+// ssl_ciphers.c
+void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self);
+MP_DECLARE_CONST_FUN_OBJ_1(ssl_context_get_ciphers_obj);
+MP_DECLARE_CONST_FUN_OBJ_2(ssl_context_set_ciphers_obj);
 mp_obj_t modssl_cipher_iana_name(int id);
 bool modssl_cipher_is_tls13(int id);
 bool modssl_cipher_is_aead(int id);
@@ -269,7 +325,7 @@ void modssl_verify_note(mp_obj_ssl_conn_t *conn, uint8_t code, int depth, const 
 int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t len, vstr_t *vstr);
 uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr);
 
-// ssl_context.c: PSA crypto, started once per VM (and stopped at soft reset).
+// ssl_psa.c: PSA crypto, started once per VM (and stopped at soft reset).
 void modssl_psa_init(void);
 
 #if MODSSL_TEST_HOOKS

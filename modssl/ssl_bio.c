@@ -1,5 +1,8 @@
 /*
- * modssl: MemoryBIO, an in-memory transport for TLS without a socket.
+ * modssl: the memory-BIO face -- MemoryBIO, an in-memory transport for TLS
+ * without a socket, and SSLObject (CPython's memory-BIO object: records go
+ * to and come from two MemoryBIOs, and calls raise SSLWantReadError /
+ * SSLWantWriteError instead of blocking), made by SSLContext.wrap_bio().
  *
  * Data is kept as the chunks it was written in.  A stream reader (TLS)
  * takes bytes across chunk boundaries; a datagram reader (DTLS) takes one
@@ -151,3 +154,116 @@ MP_DEFINE_CONST_OBJ_TYPE(
     attr, memory_bio_attr,
     locals_dict, &memory_bio_locals_dict
     );
+
+/******************************************************************************/
+// Memory-BIO face (CPython's SSLObject).
+
+// read(len=1024, buffer=None): plaintext, or b'' once the peer sent close_notify.
+static mp_obj_t ssl_object_read(size_t n_args, const mp_obj_t *args) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
+    mp_int_t len = n_args > 1 ? mp_obj_get_int(args[1]) : 1024;
+    if (len < 0) {
+        mp_raise_ValueError(MP_ERROR_TEXT("read: len must not be negative"));
+    }
+    if (n_args > 2 && args[2] != mp_const_none) {
+        mp_buffer_info_t bufinfo;
+        mp_get_buffer_raise(args[2], &bufinfo, MP_BUFFER_WRITE);
+        size_t n = MIN((size_t)len, bufinfo.len);
+        if (n_args > 1 && len == 0) {
+            n = bufinfo.len;
+        }
+        int ret = conn_read(conn, bufinfo.buf, n);
+        if (ret < 0) {
+            modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+        }
+        return MP_OBJ_NEW_SMALL_INT(ret);
+    }
+    vstr_t vstr;
+    vstr_init_len(&vstr, len);
+    int ret = conn_read(conn, (byte *)vstr.buf, len);
+    if (ret < 0) {
+        vstr_clear(&vstr);
+        modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+    }
+    vstr.len = ret;
+    return mp_obj_new_bytes_from_vstr(&vstr);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_object_read_obj, 1, 3, ssl_object_read);
+
+static mp_obj_t ssl_object_write(mp_obj_t self_in, mp_obj_t data) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    mp_buffer_info_t bufinfo;
+    mp_get_buffer_raise(data, &bufinfo, MP_BUFFER_READ);
+    size_t done = 0;
+    // Records go straight into the outgoing BIO, so only the handshake (or a
+    // peer's pending flight) can make this wait.
+    while (done < bufinfo.len) {
+        int ret = conn_write(conn, (const byte *)bufinfo.buf + done, bufinfo.len - done);
+        if (ret < 0) {
+            if (done > 0) {
+                break;
+            }
+            modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+        }
+        done += ret;
+    }
+    return MP_OBJ_NEW_SMALL_INT(done);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ssl_object_write_obj, ssl_object_write);
+
+// unwrap(): send close_notify into the outgoing BIO.
+static mp_obj_t ssl_object_unwrap(mp_obj_t self_in) {
+    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
+    conn_check_open(conn);
+    int ret = mbedtls_ssl_close_notify(&conn->ssl);
+    if (ret != 0) {
+        conn_check(conn, ret);
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(ssl_object_unwrap_obj, ssl_object_unwrap);
+
+static const mp_rom_map_elem_t ssl_object_locals_dict_table[] = {
+    MODSSL_CONN_COMMON_METHODS,
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&ssl_object_read_obj) },
+    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&ssl_object_write_obj) },
+    { MP_ROM_QSTR(MP_QSTR_unwrap), MP_ROM_PTR(&ssl_object_unwrap_obj) },
+};
+static MP_DEFINE_CONST_DICT(ssl_object_locals_dict, ssl_object_locals_dict_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    modssl_object_type,
+    MP_QSTR_SSLObject,
+    MP_TYPE_FLAG_NONE,
+    attr, ssl_conn_attr,
+    locals_dict, &ssl_object_locals_dict
+    );
+
+/******************************************************************************/
+// SSLContext.wrap_bio().
+
+static mp_obj_t ssl_context_wrap_bio(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_incoming, ARG_outgoing, ARG_server_side, ARG_server_hostname, ARG_client_id, ARG_session };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_incoming, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_outgoing, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_server_side, MP_ARG_BOOL, {.u_bool = false} },
+        { MP_QSTR_server_hostname, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_client_id, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_session, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+    };
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(pos_args[0]);
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    for (int i = ARG_incoming; i <= ARG_outgoing; ++i) {
+        if (!mp_obj_is_type(args[i].u_obj, &modssl_memory_bio_type)) {
+            mp_raise_TypeError(MP_ERROR_TEXT("wrap_bio: incoming and outgoing must be MemoryBIO objects"));
+        }
+    }
+    bool server_side = modssl_server_side(self, args[ARG_server_side].u_bool);
+    mp_obj_t conn = modssl_conn_new(self, &modssl_object_type, MP_OBJ_NULL, args[ARG_incoming].u_obj,
+        args[ARG_outgoing].u_obj, server_side, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
+    modssl_conn_set_session(MP_OBJ_TO_PTR(conn), args[ARG_session].u_obj);
+    return conn;
+}
+MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_bio_obj, 3, ssl_context_wrap_bio);

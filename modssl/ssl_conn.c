@@ -1,16 +1,15 @@
 /*
- * modssl: the connection core and its faces.
+ * modssl: the connection core.
  *
  * One mp_obj_ssl_conn_t holds an mbedtls_ssl_context, the I/O callbacks that
- * move records to and from the peer, the DTLS retransmission timer and the
- * connection's state.  Two Python types share it:
+ * move records to and from the peer (ssl_io.c), the DTLS retransmission
+ * timer and the connection's state.  Every face uses it:
  *
- *   SSLSocket  a stream over a socket (TLS over TCP, DTLS over UDP): the
- *              read/write/ioctl stream protocol, so select.poll, asyncio
- *              and mp_stream helpers work; non-blocking calls give EAGAIN.
- *   SSLObject  CPython's memory-BIO object: records go to and come from two
- *              MemoryBIOs, and calls raise SSLWantReadError/SSLWantWriteError
- *              instead of blocking.
+ *   SSLSocket  a stream over a socket, TLS or DTLS (ssl_socket.c)
+ *   SSLObject  CPython's memory-BIO object (ssl_bio.c)
+ *
+ * Here: creation, running mbedTLS operations (handshake, read, write,
+ * close) and the methods both faces share.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -23,18 +22,10 @@
 
 #include "modssl.h"
 
-static inline bool conn_is_dtls(const mp_obj_ssl_conn_t *conn) {
-    return modssl_conn_is_dtls(conn);
-}
-
-static inline bool conn_is_bio(const mp_obj_ssl_conn_t *conn) {
-    return conn->transport == MODSSL_TRANSPORT_BIO;
-}
-
 /******************************************************************************/
 // Creation and teardown.
 
-static void conn_free_ssl(mp_obj_ssl_conn_t *conn) {
+void conn_free_ssl(mp_obj_ssl_conn_t *conn) {
     if (conn->ssl_live) {
         mbedtls_ssl_free(&conn->ssl);
         conn->ssl_live = false;
@@ -152,7 +143,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
 /******************************************************************************/
 // Running mbedTLS operations.
 
-static void conn_check_open(mp_obj_ssl_conn_t *conn) {
+void conn_check_open(mp_obj_ssl_conn_t *conn) {
     if (conn->closed || !conn->ssl_live) {
         mp_raise_OSError(MP_EBADF);
     }
@@ -262,7 +253,7 @@ static void conn_release_buffers(mp_obj_ssl_conn_t *conn) {
 
 // Turn an mbedTLS result into: >= 0 done, WANT_READ / WANT_WRITE (the caller
 // decides how to wait), or a raised exception for anything else.
-static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
+int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
     if (conn->cork_len > 0 && (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)) {
         // The handshake's last flight (or data queued behind it) is still
         // corked: it must reach the peer before the operation counts as done.
@@ -330,7 +321,7 @@ static int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
 
 // One handshake step.  Callers of do_handshake() are told which direction
 // to wait for, so no poll direction is remembered.
-static int conn_handshake_step(mp_obj_ssl_conn_t *conn) {
+int conn_handshake_step(mp_obj_ssl_conn_t *conn) {
     conn->poll_mask = 0;
     return conn_check(conn, mbedtls_ssl_handshake(&conn->ssl));
 }
@@ -390,13 +381,13 @@ static mp_obj_t ssl_conn_do_handshake(mp_obj_t self_in) {
     }
     return mp_const_none;
 }
-static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_do_handshake_obj, ssl_conn_do_handshake);
+MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_do_handshake_obj, ssl_conn_do_handshake);
 
 // One mbedtls_ssl_read: > 0 bytes, 0 on close_notify, or WANT_*.
 // poll_mask: while the handshake runs, a read may have to wait until the
 // socket is writable; poll() then checks that direction (and a write that
 // must wait for input likewise).
-static int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
+int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
     conn_check_open(conn);
     if (size == 0) {
         return 0;
@@ -430,7 +421,7 @@ static int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
     }
 }
 
-static int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
+int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
     conn_check_open(conn);
     if (conn_is_dtls(conn) && conn->handshake_done) {
         int max = mbedtls_ssl_get_max_out_record_payload(&conn->ssl);
@@ -449,30 +440,7 @@ static int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
     return ret;
 }
 
-/******************************************************************************/
-// Socket face: the stream protocol.
-
-static mp_uint_t ssl_socket_read(mp_obj_t self_in, void *buf, mp_uint_t size, int *errcode) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    int ret = conn_read(conn, buf, size);
-    if (ret < 0) {
-        *errcode = MP_EAGAIN;
-        return MP_STREAM_ERROR;
-    }
-    return ret;
-}
-
-static mp_uint_t ssl_socket_write(mp_obj_t self_in, const void *buf, mp_uint_t size, int *errcode) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    int ret = conn_write(conn, buf, size);
-    if (ret < 0) {
-        *errcode = MP_EAGAIN;
-        return MP_STREAM_ERROR;
-    }
-    return ret;
-}
-
-static void conn_close(mp_obj_ssl_conn_t *conn) {
+void conn_close(mp_obj_ssl_conn_t *conn) {
     if (conn->closed) {
         return;
     }
@@ -487,109 +455,6 @@ static void conn_close(mp_obj_ssl_conn_t *conn) {
     }
     conn_free_ssl(conn);
 }
-
-static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    mp_obj_t sock = conn->sock;
-    if (request == MP_STREAM_CLOSE) {
-        if (sock == MP_OBJ_NULL) {
-            return 0;
-        }
-        conn_close(conn);
-        conn->sock = MP_OBJ_NULL;
-        return mp_get_stream(sock)->ioctl(sock, MP_STREAM_CLOSE, 0, errcode);
-    }
-    if (sock == MP_OBJ_NULL) {
-        if (request == MP_STREAM_POLL) {
-            return MP_STREAM_POLL_NVAL;
-        }
-        *errcode = MP_EBADF;
-        return MP_STREAM_ERROR;
-    }
-    if (request == MP_STREAM_GET_FILENO) {
-        // No file descriptor: a poller must ask this object, since readiness
-        // includes plaintext buffered inside mbedTLS that the fd cannot show.
-        *errcode = MP_EINVAL;
-        return MP_STREAM_ERROR;
-    }
-    if (request != MP_STREAM_POLL) {
-        return mp_get_stream(sock)->ioctl(sock, request, arg, errcode);
-    }
-    if (conn->last_error != 0) {
-        // As upstream: NVAL wakes pollers (asyncio included); their next
-        // read or write raises the stored error.
-        return MP_STREAM_POLL_NVAL;
-    }
-    mp_uint_t ret = 0;
-    uintptr_t asked = arg & (MP_STREAM_POLL_RD | MP_STREAM_POLL_WR);
-    // Plaintext already decrypted, or a record already received, is readable
-    // without touching the socket.
-    if ((arg & MP_STREAM_POLL_RD) && conn->ssl_live
-        && (mbedtls_ssl_get_bytes_avail(&conn->ssl) > 0 || mbedtls_ssl_check_pending(&conn->ssl))) {
-        ret |= MP_STREAM_POLL_RD;
-        if (asked == MP_STREAM_POLL_RD) {
-            return ret;
-        }
-    }
-    // While mbedTLS waits for one direction (a handshake step), poll the
-    // socket in that direction and report what the caller asked for, so the
-    // caller re-enters read/write and the handshake advances.
-    if (conn->poll_mask && asked) {
-        arg = (arg & ~asked) | conn->poll_mask;
-    }
-    mp_uint_t sock_ret = mp_get_stream(sock)->ioctl(sock, MP_STREAM_POLL, arg, errcode);
-    if (sock_ret == MP_STREAM_ERROR) {
-        return sock_ret;
-    }
-    if (conn->poll_mask && (sock_ret & conn->poll_mask)) {
-        sock_ret = (sock_ret & ~conn->poll_mask) | asked;
-    }
-    return ret | sock_ret;
-}
-
-static mp_obj_t ssl_socket_setblocking(mp_obj_t self_in, mp_obj_t flag) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    if (conn->sock == MP_OBJ_NULL) {
-        mp_raise_OSError(MP_EBADF);
-    }
-    conn->nonblocking = !mp_obj_is_true(flag);
-    mp_obj_t dest[3];
-    mp_load_method(conn->sock, MP_QSTR_setblocking, dest);
-    dest[2] = flag;
-    return mp_call_method_n_kw(1, 0, dest);
-}
-static MP_DEFINE_CONST_FUN_OBJ_2(ssl_socket_setblocking_obj, ssl_socket_setblocking);
-
-static mp_obj_t ssl_socket_settimeout(mp_obj_t self_in, mp_obj_t timeout) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    if (conn->sock == MP_OBJ_NULL) {
-        mp_raise_OSError(MP_EBADF);
-    }
-    conn->nonblocking = timeout != mp_const_none && mp_obj_get_float(timeout) == 0;
-    mp_obj_t dest[3];
-    mp_load_method(conn->sock, MP_QSTR_settimeout, dest);
-    dest[2] = timeout;
-    return mp_call_method_n_kw(1, 0, dest);
-}
-static MP_DEFINE_CONST_FUN_OBJ_2(ssl_socket_settimeout_obj, ssl_socket_settimeout);
-
-// sendall(): write everything, waiting on a non-blocking socket.
-static mp_obj_t ssl_socket_sendall(mp_obj_t self_in, mp_obj_t data) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    mp_buffer_info_t bufinfo;
-    mp_get_buffer_raise(data, &bufinfo, MP_BUFFER_READ);
-    size_t done = 0;
-    while (done < bufinfo.len) {
-        int ret = conn_write(conn, (const byte *)bufinfo.buf + done, bufinfo.len - done);
-        if (ret < 0) {
-            mp_event_wait_ms(1);
-            continue;
-        }
-        done += ret;
-    }
-    return mp_const_none;
-}
-static MP_DEFINE_CONST_FUN_OBJ_2(ssl_socket_sendall_obj, ssl_socket_sendall);
 
 /******************************************************************************/
 // Methods shared by both faces.
@@ -614,7 +479,7 @@ static mp_obj_t ssl_conn_getpeercert(size_t n_args, const mp_obj_t *args) {
     }
     return modssl_cert_to_dict(peer);
 }
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_conn_getpeercert_obj, 1, 2, ssl_conn_getpeercert);
+MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_conn_getpeercert_obj, 1, 2, ssl_conn_getpeercert);
 
 static mp_obj_t ssl_conn_version(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
@@ -623,7 +488,7 @@ static mp_obj_t ssl_conn_version(mp_obj_t self_in) {
     }
     return mp_obj_new_str_from_cstr(mbedtls_ssl_get_version(&conn->ssl));
 }
-static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_version_obj, ssl_conn_version);
+MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_version_obj, ssl_conn_version);
 
 // cipher(): (name, protocol version, secret bits) as CPython; name in IANA form.
 static mp_obj_t ssl_conn_cipher(mp_obj_t self_in) {
@@ -640,7 +505,7 @@ static mp_obj_t ssl_conn_cipher(mp_obj_t self_in) {
     };
     return mp_obj_new_tuple(3, tuple);
 }
-static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_cipher_obj, ssl_conn_cipher);
+MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_cipher_obj, ssl_conn_cipher);
 
 static mp_obj_t ssl_conn_selected_alpn_protocol(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
@@ -654,117 +519,14 @@ static mp_obj_t ssl_conn_selected_alpn_protocol(mp_obj_t self_in) {
     #endif
     return mp_const_none;
 }
-static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_selected_alpn_protocol_obj, ssl_conn_selected_alpn_protocol);
+MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_selected_alpn_protocol_obj, ssl_conn_selected_alpn_protocol);
 
 // pending(): decrypted bytes ready to read without touching the transport.
 static mp_obj_t ssl_conn_pending(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     return MP_OBJ_NEW_SMALL_INT(conn->ssl_live ? mbedtls_ssl_get_bytes_avail(&conn->ssl) : 0);
 }
-static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_pending_obj, ssl_conn_pending);
-
-// DTLS timers for event loops: dtls_get_timeout() gives the seconds until the
-// retransmission timer fires (None if none runs); dtls_handle_timeout()
-// retransmits if it has fired and tells whether it did.
-static mp_obj_t ssl_conn_dtls_get_timeout(mp_obj_t self_in) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    if (!conn_is_dtls(conn) || conn->timer_fin_ms == 0 || conn->handshake_done) {
-        return mp_const_none;
-    }
-    uint32_t elapsed = mp_hal_ticks_ms() - conn->timer_start_ms;
-    uint32_t left = elapsed >= conn->timer_fin_ms ? 0 : conn->timer_fin_ms - elapsed;
-    #if MICROPY_PY_BUILTINS_FLOAT
-    return mp_obj_new_float((mp_float_t)left / 1000);
-    #else
-    return mp_obj_new_int(left / 1000);
-    #endif
-}
-static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_dtls_get_timeout_obj, ssl_conn_dtls_get_timeout);
-
-static mp_obj_t ssl_conn_dtls_handle_timeout(mp_obj_t self_in) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    conn_check_open(conn);
-    if (!conn_is_dtls(conn) || conn->handshake_done || modssl_conn_timer_state(conn) != 2) {
-        return mp_const_false;
-    }
-    // Re-entering the handshake with an expired timer makes mbedTLS resend
-    // its last flight and double the timeout.
-    conn_handshake_step(conn);
-    return mp_const_true;
-}
-static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_dtls_handle_timeout_obj, ssl_conn_dtls_handle_timeout);
-
-static mp_obj_t ssl_conn_set_mtu(mp_obj_t self_in, mp_obj_t mtu_in) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    conn_check_open(conn);
-    mp_int_t mtu = mp_obj_get_int(mtu_in);
-    if (!conn_is_dtls(conn)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("set_mtu is for DTLS connections"));
-    }
-    if (mtu < 64 || mtu > 16384 + 512) {
-        mp_raise_ValueError(MP_ERROR_TEXT("mtu must be between 64 and 16896 bytes"));
-    }
-    mbedtls_ssl_set_mtu(&conn->ssl, (uint16_t)mtu);
-    return mp_const_none;
-}
-static MP_DEFINE_CONST_FUN_OBJ_2(ssl_conn_set_mtu_obj, ssl_conn_set_mtu);
-
-/******************************************************************************/
-// Session resumption.  A session is exported as opaque bytes (mbedTLS's own
-// serialisation, tickets included) and given back to a later client
-// connection with wrap_socket(..., session=...) or `sock.session = s`.
-
-static mp_obj_t conn_get_session(mp_obj_ssl_conn_t *conn) {
-    if (!conn->ssl_live || !conn->handshake_done || conn->server_side) {
-        return mp_const_none;
-    }
-    mbedtls_ssl_session session;
-    mbedtls_ssl_session_init(&session);
-    mp_obj_t result = mp_const_none;
-    size_t len = 0;
-    if (mbedtls_ssl_get_session(&conn->ssl, &session) == 0
-        && mbedtls_ssl_session_save(&session, NULL, 0, &len) == MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL) {
-        vstr_t vstr;
-        vstr_init_len(&vstr, len);
-        if (mbedtls_ssl_session_save(&session, (unsigned char *)vstr.buf, len, &len) == 0) {
-            vstr.len = len;
-            result = mp_obj_new_bytes_from_vstr(&vstr);
-        } else {
-            vstr_clear(&vstr);
-        }
-    }
-    mbedtls_ssl_session_free(&session);
-    return result;
-}
-
-void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session_in) {
-    if (session_in == mp_const_none) {
-        return;
-    }
-    if (conn->server_side) {
-        mp_raise_ValueError(MP_ERROR_TEXT("session: only a client resumes a session"));
-    }
-    // Once the handshake has started mbedTLS is using the session it would
-    // replace: only a connection that has not sent its ClientHello takes one.
-    if (conn->handshake_done || conn->ssl.MBEDTLS_PRIVATE(state) != MBEDTLS_SSL_HELLO_REQUEST) {
-        mp_raise_ValueError(MP_ERROR_TEXT("session: set it before the handshake"));
-    }
-    mp_buffer_info_t buf;
-    mp_get_buffer_raise(session_in, &buf, MP_BUFFER_READ);
-    mbedtls_ssl_session session;
-    mbedtls_ssl_session_init(&session);
-    int ret = mbedtls_ssl_session_load(&session, buf.buf, buf.len);
-    if (ret == 0) {
-        ret = mbedtls_ssl_set_session(&conn->ssl, &session);
-    }
-    mbedtls_ssl_session_free(&session);
-    if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA || ret == MBEDTLS_ERR_SSL_VERSION_MISMATCH) {
-        mp_raise_ValueError(MP_ERROR_TEXT("session: not a session saved by this firmware"));
-    }
-    if (ret != 0) {
-        modssl_raise_error(ret);
-    }
-}
+MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_pending_obj, ssl_conn_pending);
 
 static mp_obj_t ssl_conn___del__(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
@@ -776,9 +538,9 @@ static mp_obj_t ssl_conn___del__(mp_obj_t self_in) {
     }
     return mp_const_none;
 }
-static MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn___del___obj, ssl_conn___del__);
+MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn___del___obj, ssl_conn___del__);
 
-static void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     if (dest[0] != MP_OBJ_NULL) {
         if (attr == MP_QSTR_session && dest[1] != MP_OBJ_NULL) {
@@ -799,199 +561,3 @@ static void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         dest[1] = MP_OBJ_SENTINEL;
     }
 }
-
-#define MODSSL_CONN_COMMON_METHODS \
-    { MP_ROM_QSTR(MP_QSTR_do_handshake), MP_ROM_PTR(&ssl_conn_do_handshake_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_getpeercert), MP_ROM_PTR(&ssl_conn_getpeercert_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_cipher), MP_ROM_PTR(&ssl_conn_cipher_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_version), MP_ROM_PTR(&ssl_conn_version_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_selected_alpn_protocol), MP_ROM_PTR(&ssl_conn_selected_alpn_protocol_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_pending), MP_ROM_PTR(&ssl_conn_pending_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_dtls_get_timeout), MP_ROM_PTR(&ssl_conn_dtls_get_timeout_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_dtls_handle_timeout), MP_ROM_PTR(&ssl_conn_dtls_handle_timeout_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&ssl_conn_set_mtu_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_conn___del___obj) }
-
-// MicroPython's stream read/recv/readline trust their size argument (readline
-// takes any object's bits as a size; a size below -1 becomes a huge one):
-// check it first, then hand over.
-static void ssl_socket_check_size(size_t n_args, const mp_obj_t *args) {
-    if (n_args > 1 && args[1] != mp_const_none && mp_obj_get_int(args[1]) < -1) {
-        mp_raise_ValueError(MP_ERROR_TEXT("size must be >= -1"));
-    }
-}
-static mp_obj_t ssl_socket_sized(const mp_obj_fun_builtin_var_t *fn, size_t n_args, const mp_obj_t *args) {
-    ssl_socket_check_size(n_args, args);
-    return fn->fun.var(n_args, args);
-}
-static mp_obj_t ssl_socket_recv_sized(size_t n_args, const mp_obj_t *args) {
-    return ssl_socket_sized(&mp_stream_read1_obj, n_args, args);
-}
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_recv_obj, 1, 2, ssl_socket_recv_sized);
-static mp_obj_t ssl_socket_readline_sized(size_t n_args, const mp_obj_t *args) {
-    return ssl_socket_sized(&mp_stream_unbuffered_readline_obj, n_args, args);
-}
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_readline_obj, 1, 2, ssl_socket_readline_sized);
-
-// DTLS keeps datagram boundaries: read(n) and readinto(buf) return one
-// datagram, as recv(n) and recv_into(buf) do, where on TLS they are stream
-// calls that wait until n bytes (or the buffer's size) have come.
-static mp_obj_t ssl_socket_read_method(size_t n_args, const mp_obj_t *args) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
-    ssl_socket_check_size(n_args, args);
-    if (!conn_is_dtls(conn)) {
-        return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_read_obj), n_args, 0, args);
-    }
-    // read() without a size: one datagram of any size a record can carry.
-    mp_obj_t read1_args[2] = { args[0], MP_OBJ_NEW_SMALL_INT(MBEDTLS_SSL_IN_CONTENT_LEN) };
-    if (n_args > 1 && args[1] != mp_const_none && mp_obj_get_int(args[1]) >= 0) {
-        read1_args[1] = args[1];
-    }
-    return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_read1_obj), 2, 0, read1_args);
-}
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_read_method_obj, 1, 2, ssl_socket_read_method);
-
-static mp_obj_t ssl_socket_readinto_method(size_t n_args, const mp_obj_t *args) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
-    if (!conn_is_dtls(conn)) {
-        return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_readinto_obj), n_args, 0, args);
-    }
-    mp_buffer_info_t bufinfo;
-    mp_get_buffer_raise(args[1], &bufinfo, MP_BUFFER_WRITE);
-    size_t len = bufinfo.len;
-    if (n_args > 2) {
-        mp_int_t max = mp_obj_get_int(args[2]);
-        if (max < 0) {
-            mp_raise_ValueError(MP_ERROR_TEXT("readinto: nbytes must not be negative"));
-        }
-        len = MIN(len, (size_t)max);
-    }
-    int error;
-    mp_uint_t n = mp_stream_rw(args[0], bufinfo.buf, len, &error, MP_STREAM_RW_READ | MP_STREAM_RW_ONCE);
-    if (error != 0) {
-        if (mp_is_nonblocking_error(error)) {
-            return mp_const_none;
-        }
-        mp_raise_OSError(error);
-    }
-    return MP_OBJ_NEW_SMALL_INT(n);
-}
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_readinto_method_obj, 2, 3, ssl_socket_readinto_method);
-
-static const mp_rom_map_elem_t ssl_socket_locals_dict_table[] = {
-    MODSSL_CONN_COMMON_METHODS,
-    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&ssl_socket_read_method_obj) },
-    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&ssl_socket_readinto_method_obj) },
-    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&ssl_socket_readline_obj) },
-    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write_obj) },
-    { MP_ROM_QSTR(MP_QSTR_recv), MP_ROM_PTR(&ssl_socket_recv_obj) },
-    { MP_ROM_QSTR(MP_QSTR_recv_into), MP_ROM_PTR(&ssl_socket_readinto_method_obj) },
-    { MP_ROM_QSTR(MP_QSTR_send), MP_ROM_PTR(&mp_stream_write1_obj) },
-    { MP_ROM_QSTR(MP_QSTR_sendall), MP_ROM_PTR(&ssl_socket_sendall_obj) },
-    { MP_ROM_QSTR(MP_QSTR_setblocking), MP_ROM_PTR(&ssl_socket_setblocking_obj) },
-    { MP_ROM_QSTR(MP_QSTR_settimeout), MP_ROM_PTR(&ssl_socket_settimeout_obj) },
-    { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&mp_stream_close_obj) },
-    { MP_ROM_QSTR(MP_QSTR_ioctl), MP_ROM_PTR(&mp_stream_ioctl_obj) },
-    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&mp_identity_obj) },
-    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&mp_stream___exit___obj) },
-};
-static MP_DEFINE_CONST_DICT(ssl_socket_locals_dict, ssl_socket_locals_dict_table);
-
-static const mp_stream_p_t ssl_socket_stream_p = {
-    .read = ssl_socket_read,
-    .write = ssl_socket_write,
-    .ioctl = ssl_socket_ioctl,
-};
-
-MP_DEFINE_CONST_OBJ_TYPE(
-    modssl_socket_type,
-    MP_QSTR_SSLSocket,
-    MP_TYPE_FLAG_NONE,
-    protocol, &ssl_socket_stream_p,
-    attr, ssl_conn_attr,
-    locals_dict, &ssl_socket_locals_dict
-    );
-
-/******************************************************************************/
-// Memory-BIO face (CPython's SSLObject).
-
-// read(len=1024, buffer=None): plaintext, or b'' once the peer sent close_notify.
-static mp_obj_t ssl_object_read(size_t n_args, const mp_obj_t *args) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
-    mp_int_t len = n_args > 1 ? mp_obj_get_int(args[1]) : 1024;
-    if (len < 0) {
-        mp_raise_ValueError(MP_ERROR_TEXT("read: len must not be negative"));
-    }
-    if (n_args > 2 && args[2] != mp_const_none) {
-        mp_buffer_info_t bufinfo;
-        mp_get_buffer_raise(args[2], &bufinfo, MP_BUFFER_WRITE);
-        size_t n = MIN((size_t)len, bufinfo.len);
-        if (n_args > 1 && len == 0) {
-            n = bufinfo.len;
-        }
-        int ret = conn_read(conn, bufinfo.buf, n);
-        if (ret < 0) {
-            modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
-        }
-        return MP_OBJ_NEW_SMALL_INT(ret);
-    }
-    vstr_t vstr;
-    vstr_init_len(&vstr, len);
-    int ret = conn_read(conn, (byte *)vstr.buf, len);
-    if (ret < 0) {
-        vstr_clear(&vstr);
-        modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
-    }
-    vstr.len = ret;
-    return mp_obj_new_bytes_from_vstr(&vstr);
-}
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_object_read_obj, 1, 3, ssl_object_read);
-
-static mp_obj_t ssl_object_write(mp_obj_t self_in, mp_obj_t data) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    mp_buffer_info_t bufinfo;
-    mp_get_buffer_raise(data, &bufinfo, MP_BUFFER_READ);
-    size_t done = 0;
-    // Records go straight into the outgoing BIO, so only the handshake (or a
-    // peer's pending flight) can make this wait.
-    while (done < bufinfo.len) {
-        int ret = conn_write(conn, (const byte *)bufinfo.buf + done, bufinfo.len - done);
-        if (ret < 0) {
-            if (done > 0) {
-                break;
-            }
-            modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
-        }
-        done += ret;
-    }
-    return MP_OBJ_NEW_SMALL_INT(done);
-}
-static MP_DEFINE_CONST_FUN_OBJ_2(ssl_object_write_obj, ssl_object_write);
-
-// unwrap(): send close_notify into the outgoing BIO.
-static mp_obj_t ssl_object_unwrap(mp_obj_t self_in) {
-    mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    conn_check_open(conn);
-    int ret = mbedtls_ssl_close_notify(&conn->ssl);
-    if (ret != 0) {
-        conn_check(conn, ret);
-    }
-    return mp_const_none;
-}
-static MP_DEFINE_CONST_FUN_OBJ_1(ssl_object_unwrap_obj, ssl_object_unwrap);
-
-static const mp_rom_map_elem_t ssl_object_locals_dict_table[] = {
-    MODSSL_CONN_COMMON_METHODS,
-    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&ssl_object_read_obj) },
-    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&ssl_object_write_obj) },
-    { MP_ROM_QSTR(MP_QSTR_unwrap), MP_ROM_PTR(&ssl_object_unwrap_obj) },
-};
-static MP_DEFINE_CONST_DICT(ssl_object_locals_dict, ssl_object_locals_dict_table);
-
-MP_DEFINE_CONST_OBJ_TYPE(
-    modssl_object_type,
-    MP_QSTR_SSLObject,
-    MP_TYPE_FLAG_NONE,
-    attr, ssl_conn_attr,
-    locals_dict, &ssl_object_locals_dict
-    );
