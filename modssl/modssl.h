@@ -212,11 +212,7 @@ static inline bool modssl_conn_is_dtls(const mp_obj_ssl_conn_t *conn) {
     return (conn->context->protocol & MODSSL_PROTOCOL_IS_DTLS) != 0;
 }
 
-static inline bool conn_is_dtls(const mp_obj_ssl_conn_t *conn) {
-    return modssl_conn_is_dtls(conn);
-}
-
-static inline bool conn_is_bio(const mp_obj_ssl_conn_t *conn) {
+static inline bool modssl_conn_is_bio(const mp_obj_ssl_conn_t *conn) {
     return conn->transport == MODSSL_TRANSPORT_BIO;
 }
 
@@ -231,53 +227,53 @@ bool modssl_conn_input_ready(mp_obj_ssl_conn_t *conn);
 mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, mp_obj_t sock,
     mp_obj_t bio_in, mp_obj_t bio_out, bool server_side, mp_obj_t server_hostname, mp_obj_t client_id);
 void modssl_conn_handshake(mp_obj_ssl_conn_t *conn);
-void conn_free_ssl(mp_obj_ssl_conn_t *conn);
-void conn_check_open(mp_obj_ssl_conn_t *conn);
-int conn_check(mp_obj_ssl_conn_t *conn, int ret);
-int conn_handshake_step(mp_obj_ssl_conn_t *conn);
-int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size);
-int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size);
-void conn_close(mp_obj_ssl_conn_t *conn);
-void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
+void modssl_conn_free_ssl(mp_obj_ssl_conn_t *conn);
+void modssl_conn_check_open(mp_obj_ssl_conn_t *conn);
+int modssl_conn_check(mp_obj_ssl_conn_t *conn, int ret);
+int modssl_conn_handshake_step(mp_obj_ssl_conn_t *conn);
+int modssl_conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size);
+int modssl_conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size);
+void modssl_conn_close(mp_obj_ssl_conn_t *conn);
+void modssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
 
 // The methods both faces have (ssl_conn.c, ssl_dtls.c).
-MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_do_handshake_obj);
-MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_conn_getpeercert_obj);
-MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_cipher_obj);
-MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_version_obj);
-MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_selected_alpn_protocol_obj);
-MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_pending_obj);
-MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_dtls_get_timeout_obj);
-MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn_dtls_handle_timeout_obj);
-MP_DECLARE_CONST_FUN_OBJ_2(ssl_conn_set_mtu_obj);
-MP_DECLARE_CONST_FUN_OBJ_1(ssl_conn___del___obj);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_do_handshake_obj);
+MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(modssl_conn_getpeercert_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_cipher_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_version_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_selected_alpn_protocol_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_pending_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_dtls_get_timeout_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_dtls_handle_timeout_obj);
+MP_DECLARE_CONST_FUN_OBJ_2(modssl_conn_set_mtu_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn___del___obj);
 #define MODSSL_CONN_COMMON_METHODS \
-    { MP_ROM_QSTR(MP_QSTR_do_handshake), MP_ROM_PTR(&ssl_conn_do_handshake_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_getpeercert), MP_ROM_PTR(&ssl_conn_getpeercert_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_cipher), MP_ROM_PTR(&ssl_conn_cipher_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_version), MP_ROM_PTR(&ssl_conn_version_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_selected_alpn_protocol), MP_ROM_PTR(&ssl_conn_selected_alpn_protocol_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_pending), MP_ROM_PTR(&ssl_conn_pending_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_dtls_get_timeout), MP_ROM_PTR(&ssl_conn_dtls_get_timeout_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_dtls_handle_timeout), MP_ROM_PTR(&ssl_conn_dtls_handle_timeout_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&ssl_conn_set_mtu_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_conn___del___obj) }
+    { MP_ROM_QSTR(MP_QSTR_do_handshake), MP_ROM_PTR(&modssl_conn_do_handshake_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_getpeercert), MP_ROM_PTR(&modssl_conn_getpeercert_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_cipher), MP_ROM_PTR(&modssl_conn_cipher_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_version), MP_ROM_PTR(&modssl_conn_version_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_selected_alpn_protocol), MP_ROM_PTR(&modssl_conn_selected_alpn_protocol_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_pending), MP_ROM_PTR(&modssl_conn_pending_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_dtls_get_timeout), MP_ROM_PTR(&modssl_conn_dtls_get_timeout_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_dtls_handle_timeout), MP_ROM_PTR(&modssl_conn_dtls_handle_timeout_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&modssl_conn_set_mtu_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&modssl_conn___del___obj) }
 
 // ssl_session.c
-mp_obj_t conn_get_session(mp_obj_ssl_conn_t *conn);
+mp_obj_t modssl_conn_get_session(mp_obj_ssl_conn_t *conn);
 void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session);
 
 // ssl_socket.c, ssl_bio.c: SSLContext.wrap_socket(), wrap_bio().
-MP_DECLARE_CONST_FUN_OBJ_KW(ssl_context_wrap_socket_obj);
-MP_DECLARE_CONST_FUN_OBJ_KW(ssl_context_wrap_bio_obj);
+MP_DECLARE_CONST_FUN_OBJ_KW(modssl_context_wrap_socket_obj);
+MP_DECLARE_CONST_FUN_OBJ_KW(modssl_context_wrap_bio_obj);
 
 // ssl_context.c
-bool modssl_server_side(mp_obj_ssl_context_t *self, bool server_side);
+bool modssl_context_server_side(mp_obj_ssl_context_t *self, bool server_side);
 
 // ssl_ciphers.c
 void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self);
-MP_DECLARE_CONST_FUN_OBJ_1(ssl_context_get_ciphers_obj);
-MP_DECLARE_CONST_FUN_OBJ_2(ssl_context_set_ciphers_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_context_get_ciphers_obj);
+MP_DECLARE_CONST_FUN_OBJ_2(modssl_context_set_ciphers_obj);
 mp_obj_t modssl_cipher_iana_name(int id);
 bool modssl_cipher_is_tls13(int id);
 bool modssl_cipher_is_aead(int id);

@@ -172,7 +172,7 @@ static mp_obj_t ssl_object_read(size_t n_args, const mp_obj_t *args) {
         if (n_args > 1 && len == 0) {
             n = bufinfo.len;
         }
-        int ret = conn_read(conn, bufinfo.buf, n);
+        int ret = modssl_conn_read(conn, bufinfo.buf, n);
         if (ret < 0) {
             modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
         }
@@ -180,7 +180,7 @@ static mp_obj_t ssl_object_read(size_t n_args, const mp_obj_t *args) {
     }
     vstr_t vstr;
     vstr_init_len(&vstr, len);
-    int ret = conn_read(conn, (byte *)vstr.buf, len);
+    int ret = modssl_conn_read(conn, (byte *)vstr.buf, len);
     if (ret < 0) {
         vstr_clear(&vstr);
         modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
@@ -198,7 +198,7 @@ static mp_obj_t ssl_object_write(mp_obj_t self_in, mp_obj_t data) {
     // Records go straight into the outgoing BIO, so only the handshake (or a
     // peer's pending flight) can make this wait.
     while (done < bufinfo.len) {
-        int ret = conn_write(conn, (const byte *)bufinfo.buf + done, bufinfo.len - done);
+        int ret = modssl_conn_write(conn, (const byte *)bufinfo.buf + done, bufinfo.len - done);
         if (ret < 0) {
             if (done > 0) {
                 break;
@@ -214,10 +214,10 @@ static MP_DEFINE_CONST_FUN_OBJ_2(ssl_object_write_obj, ssl_object_write);
 // unwrap(): send close_notify into the outgoing BIO.
 static mp_obj_t ssl_object_unwrap(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    conn_check_open(conn);
+    modssl_conn_check_open(conn);
     int ret = mbedtls_ssl_close_notify(&conn->ssl);
     if (ret != 0) {
-        conn_check(conn, ret);
+        modssl_conn_check(conn, ret);
     }
     return mp_const_none;
 }
@@ -235,7 +235,7 @@ MP_DEFINE_CONST_OBJ_TYPE(
     modssl_object_type,
     MP_QSTR_SSLObject,
     MP_TYPE_FLAG_NONE,
-    attr, ssl_conn_attr,
+    attr, modssl_conn_attr,
     locals_dict, &ssl_object_locals_dict
     );
 
@@ -260,10 +260,10 @@ static mp_obj_t ssl_context_wrap_bio(size_t n_args, const mp_obj_t *pos_args, mp
             mp_raise_TypeError(MP_ERROR_TEXT("wrap_bio: incoming and outgoing must be MemoryBIO objects"));
         }
     }
-    bool server_side = modssl_server_side(self, args[ARG_server_side].u_bool);
+    bool server_side = modssl_context_server_side(self, args[ARG_server_side].u_bool);
     mp_obj_t conn = modssl_conn_new(self, &modssl_object_type, MP_OBJ_NULL, args[ARG_incoming].u_obj,
         args[ARG_outgoing].u_obj, server_side, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
     modssl_conn_set_session(MP_OBJ_TO_PTR(conn), args[ARG_session].u_obj);
     return conn;
 }
-MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_bio_obj, 3, ssl_context_wrap_bio);
+MP_DEFINE_CONST_FUN_OBJ_KW(modssl_context_wrap_bio_obj, 3, ssl_context_wrap_bio);

@@ -114,7 +114,7 @@ static mp_obj_t ssl_context_get_ciphers(mp_obj_t self_in) {
     }
     return list;
 }
-MP_DEFINE_CONST_FUN_OBJ_1(ssl_context_get_ciphers_obj, ssl_context_get_ciphers);
+MP_DEFINE_CONST_FUN_OBJ_1(modssl_context_get_ciphers_obj, ssl_context_get_ciphers);
 
 // set_ciphers(["TLS_...", ...]) as MicroPython documents, or CPython's
 // colon-separated string of the same names.
@@ -176,4 +176,4 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
     modssl_context_apply_ciphers(self, list);
     return mp_const_none;
 }
-MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_ciphers_obj, ssl_context_set_ciphers);
+MP_DEFINE_CONST_FUN_OBJ_2(modssl_context_set_ciphers_obj, ssl_context_set_ciphers);

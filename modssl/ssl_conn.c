@@ -25,7 +25,7 @@
 /******************************************************************************/
 // Creation and teardown.
 
-void conn_free_ssl(mp_obj_ssl_conn_t *conn) {
+void modssl_conn_free_ssl(mp_obj_ssl_conn_t *conn) {
     if (conn->ssl_live) {
         mbedtls_ssl_free(&conn->ssl);
         conn->ssl_live = false;
@@ -98,7 +98,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->ssl_live = true;
     int ret = mbedtls_ssl_setup(&conn->ssl, &ctx->conf);
     if (ret != 0) {
-        conn_free_ssl(conn);
+        modssl_conn_free_ssl(conn);
         modssl_raise_error(ret);
     }
     // Names and the reasons for a verdict are decided in ssl_verify.c.
@@ -115,7 +115,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
         }
         ret = mbedtls_ssl_set_hostname(&conn->ssl, host);
         if (ret != 0) {
-            conn_free_ssl(conn);
+            modssl_conn_free_ssl(conn);
             modssl_raise_error(ret);
         }
     }
@@ -130,7 +130,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
                 ret = conn_set_anonymous_client_id(conn);
             }
             if (ret != 0) {
-                conn_free_ssl(conn);
+                modssl_conn_free_ssl(conn);
                 modssl_raise_error(ret);
             }
         }
@@ -143,7 +143,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
 /******************************************************************************/
 // Running mbedTLS operations.
 
-void conn_check_open(mp_obj_ssl_conn_t *conn) {
+void modssl_conn_check_open(mp_obj_ssl_conn_t *conn) {
     if (conn->closed || !conn->ssl_live) {
         mp_raise_OSError(MP_EBADF);
     }
@@ -166,7 +166,7 @@ static bool conn_alert_sent(mp_obj_ssl_conn_t *conn) {
 // protocol or our buffer get record_overflow inside mbedTLS (patch 0008).
 static void conn_send_missing_alert(mp_obj_ssl_conn_t *conn, int ret) {
     if (conn_alert_sent(conn)
-        || (conn_is_dtls(conn) && ret != MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE)) {
+        || (modssl_conn_is_dtls(conn) && ret != MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE)) {
         return; // DTLS drops bad records silently (RFC 6347 4.1.2.7)
     }
     unsigned char alert;
@@ -216,7 +216,7 @@ static void conn_send_missing_alert(mp_obj_ssl_conn_t *conn, int ret) {
 // that can overtake the alert; so read away what has already arrived
 // (without waiting), letting the alert reach the peer.
 static void conn_drain_input(mp_obj_ssl_conn_t *conn, int ret) {
-    if (conn->transport != MODSSL_TRANSPORT_STREAM || conn_is_dtls(conn) || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
+    if (conn->transport != MODSSL_TRANSPORT_STREAM || modssl_conn_is_dtls(conn) || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
         return; // nothing to protect: no TCP, or the peer has gone already
     }
     const mp_stream_p_t *stream = mp_get_stream(conn->sock);
@@ -253,7 +253,7 @@ static void conn_release_buffers(mp_obj_ssl_conn_t *conn) {
 
 // Turn an mbedTLS result into: >= 0 done, WANT_READ / WANT_WRITE (the caller
 // decides how to wait), or a raised exception for anything else.
-int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
+int modssl_conn_check(mp_obj_ssl_conn_t *conn, int ret) {
     if (conn->cork_len > 0 && (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)) {
         // The handshake's last flight (or data queued behind it) is still
         // corked: it must reach the peer before the operation counts as done.
@@ -321,17 +321,17 @@ int conn_check(mp_obj_ssl_conn_t *conn, int ret) {
 
 // One handshake step.  Callers of do_handshake() are told which direction
 // to wait for, so no poll direction is remembered.
-int conn_handshake_step(mp_obj_ssl_conn_t *conn) {
+int modssl_conn_handshake_step(mp_obj_ssl_conn_t *conn) {
     conn->poll_mask = 0;
-    return conn_check(conn, mbedtls_ssl_handshake(&conn->ssl));
+    return modssl_conn_check(conn, mbedtls_ssl_handshake(&conn->ssl));
 }
 
 // Complete the handshake, waiting for the socket as needed (the socket face's
 // do_handshake_on_connect: upstream MicroPython blocks even when the socket
 // is non-blocking).
 void modssl_conn_handshake(mp_obj_ssl_conn_t *conn) {
-    conn_check_open(conn);
-    if (conn_is_dtls(conn)) {
+    modssl_conn_check_open(conn);
+    if (modssl_conn_is_dtls(conn)) {
         // A DTLS server wraps the same UDP socket again after "Hello Verify
         // Required" (and any DTLS caller still owns its socket after a
         // failed wrap_socket, as upstream): the wrapper the caller never got
@@ -339,7 +339,7 @@ void modssl_conn_handshake(mp_obj_ssl_conn_t *conn) {
         nlr_buf_t nlr;
         if (nlr_push(&nlr) == 0) {
             while (!conn->handshake_done) {
-                if (conn_handshake_step(conn) < 0) {
+                if (modssl_conn_handshake_step(conn) < 0) {
                     mp_event_wait_ms(1);
                 }
             }
@@ -347,15 +347,15 @@ void modssl_conn_handshake(mp_obj_ssl_conn_t *conn) {
         } else {
             conn->sock = MP_OBJ_NULL;
             conn->closed = true;
-            conn_free_ssl(conn);
+            modssl_conn_free_ssl(conn);
             nlr_jump(nlr.ret_val);
         }
         return;
     }
     while (!conn->handshake_done) {
-        int ret = conn_handshake_step(conn);
+        int ret = modssl_conn_handshake_step(conn);
         if (ret < 0) {
-            if (conn_is_bio(conn)) {
+            if (modssl_conn_is_bio(conn)) {
                 modssl_raise_want(ret == MBEDTLS_ERR_SSL_WANT_WRITE);
             }
             mp_event_wait_ms(1);
@@ -367,11 +367,11 @@ void modssl_conn_handshake(mp_obj_ssl_conn_t *conn) {
 // SSLWantReadError / SSLWantWriteError instead of waiting.
 static mp_obj_t ssl_conn_do_handshake(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    conn_check_open(conn);
+    modssl_conn_check_open(conn);
     while (!conn->handshake_done) {
-        int ret = conn_handshake_step(conn);
+        int ret = modssl_conn_handshake_step(conn);
         if (ret < 0) {
-            if (conn_is_dtls(conn) && !conn_is_bio(conn) && !conn->nonblocking && !modssl_conn_sock_is_nonblocking(conn)) {
+            if (modssl_conn_is_dtls(conn) && !modssl_conn_is_bio(conn) && !conn->nonblocking && !modssl_conn_sock_is_nonblocking(conn)) {
                 // A blocking DTLS socket: WANT_READ only means that the
                 // retransmission timer fired and the flight was resent.
                 continue;
@@ -381,14 +381,14 @@ static mp_obj_t ssl_conn_do_handshake(mp_obj_t self_in) {
     }
     return mp_const_none;
 }
-MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_do_handshake_obj, ssl_conn_do_handshake);
+MP_DEFINE_CONST_FUN_OBJ_1(modssl_conn_do_handshake_obj, ssl_conn_do_handshake);
 
 // One mbedtls_ssl_read: > 0 bytes, 0 on close_notify, or WANT_*.
 // poll_mask: while the handshake runs, a read may have to wait until the
 // socket is writable; poll() then checks that direction (and a write that
 // must wait for input likewise).
-int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
-    conn_check_open(conn);
+int modssl_conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
+    modssl_conn_check_open(conn);
     if (size == 0) {
         return 0;
     }
@@ -411,7 +411,7 @@ int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
             // The transport ended without close_notify: possible truncation.
             ret = MBEDTLS_ERR_SSL_CONN_EOF;
         }
-        ret = conn_check(conn, ret);
+        ret = modssl_conn_check(conn, ret);
         conn->poll_mask = ret == MBEDTLS_ERR_SSL_WANT_WRITE ? MP_STREAM_POLL_WR : 0;
         if (ret > 0 && !modssl_conn_input_ready(conn)) {
             // Nothing more has arrived: the transfer is over for now.
@@ -421,9 +421,9 @@ int conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
     }
 }
 
-int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
-    conn_check_open(conn);
-    if (conn_is_dtls(conn) && conn->handshake_done) {
+int modssl_conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
+    modssl_conn_check_open(conn);
+    if (modssl_conn_is_dtls(conn) && conn->handshake_done) {
         int max = mbedtls_ssl_get_max_out_record_payload(&conn->ssl);
         if (max > 0 && size > (size_t)max) {
             mp_raise_msg_varg(&mp_type_ValueError,
@@ -431,7 +431,7 @@ int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
                 (unsigned)size, max);
         }
     }
-    int ret = conn_check(conn, mbedtls_ssl_write(&conn->ssl, buf, size));
+    int ret = modssl_conn_check(conn, mbedtls_ssl_write(&conn->ssl, buf, size));
     conn->poll_mask = ret == MBEDTLS_ERR_SSL_WANT_READ ? MP_STREAM_POLL_RD : 0;
     if (ret > 0 && ret < mbedtls_ssl_get_max_out_record_payload(&conn->ssl)) {
         // A message smaller than a record: not a bulk upload in progress.
@@ -440,7 +440,7 @@ int conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
     return ret;
 }
 
-void conn_close(mp_obj_ssl_conn_t *conn) {
+void modssl_conn_close(mp_obj_ssl_conn_t *conn) {
     if (conn->closed) {
         return;
     }
@@ -453,7 +453,7 @@ void conn_close(mp_obj_ssl_conn_t *conn) {
             nlr_pop();
         }
     }
-    conn_free_ssl(conn);
+    modssl_conn_free_ssl(conn);
 }
 
 /******************************************************************************/
@@ -462,7 +462,7 @@ void conn_close(mp_obj_ssl_conn_t *conn) {
 static mp_obj_t ssl_conn_getpeercert(size_t n_args, const mp_obj_t *args) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
     bool binary_form = n_args > 1 && mp_obj_is_true(args[1]);
-    conn_check_open(conn);
+    modssl_conn_check_open(conn);
     if (!conn->handshake_done) {
         mp_raise_ValueError(MP_ERROR_TEXT("handshake not done yet"));
     }
@@ -479,7 +479,7 @@ static mp_obj_t ssl_conn_getpeercert(size_t n_args, const mp_obj_t *args) {
     }
     return modssl_cert_to_dict(peer);
 }
-MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_conn_getpeercert_obj, 1, 2, ssl_conn_getpeercert);
+MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(modssl_conn_getpeercert_obj, 1, 2, ssl_conn_getpeercert);
 
 static mp_obj_t ssl_conn_version(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
@@ -488,7 +488,7 @@ static mp_obj_t ssl_conn_version(mp_obj_t self_in) {
     }
     return mp_obj_new_str_from_cstr(mbedtls_ssl_get_version(&conn->ssl));
 }
-MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_version_obj, ssl_conn_version);
+MP_DEFINE_CONST_FUN_OBJ_1(modssl_conn_version_obj, ssl_conn_version);
 
 // cipher(): (name, protocol version, secret bits) as CPython; name in IANA form.
 static mp_obj_t ssl_conn_cipher(mp_obj_t self_in) {
@@ -505,7 +505,7 @@ static mp_obj_t ssl_conn_cipher(mp_obj_t self_in) {
     };
     return mp_obj_new_tuple(3, tuple);
 }
-MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_cipher_obj, ssl_conn_cipher);
+MP_DEFINE_CONST_FUN_OBJ_1(modssl_conn_cipher_obj, ssl_conn_cipher);
 
 static mp_obj_t ssl_conn_selected_alpn_protocol(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
@@ -519,28 +519,28 @@ static mp_obj_t ssl_conn_selected_alpn_protocol(mp_obj_t self_in) {
     #endif
     return mp_const_none;
 }
-MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_selected_alpn_protocol_obj, ssl_conn_selected_alpn_protocol);
+MP_DEFINE_CONST_FUN_OBJ_1(modssl_conn_selected_alpn_protocol_obj, ssl_conn_selected_alpn_protocol);
 
 // pending(): decrypted bytes ready to read without touching the transport.
 static mp_obj_t ssl_conn_pending(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     return MP_OBJ_NEW_SMALL_INT(conn->ssl_live ? mbedtls_ssl_get_bytes_avail(&conn->ssl) : 0);
 }
-MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn_pending_obj, ssl_conn_pending);
+MP_DEFINE_CONST_FUN_OBJ_1(modssl_conn_pending_obj, ssl_conn_pending);
 
 static mp_obj_t ssl_conn___del__(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     if (conn->sock != MP_OBJ_NULL) {
         mp_stream_close(self_in);
     } else {
-        conn_free_ssl(conn);
+        modssl_conn_free_ssl(conn);
         conn->closed = true;
     }
     return mp_const_none;
 }
-MP_DEFINE_CONST_FUN_OBJ_1(ssl_conn___del___obj, ssl_conn___del__);
+MP_DEFINE_CONST_FUN_OBJ_1(modssl_conn___del___obj, ssl_conn___del__);
 
-void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+void modssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     if (dest[0] != MP_OBJ_NULL) {
         if (attr == MP_QSTR_session && dest[1] != MP_OBJ_NULL) {
@@ -556,7 +556,7 @@ void ssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     } else if (attr == MP_QSTR_server_hostname) {
         dest[0] = conn->server_hostname;
     } else if (attr == MP_QSTR_session) {
-        dest[0] = conn_get_session(conn);
+        dest[0] = modssl_conn_get_session(conn);
     } else {
         dest[1] = MP_OBJ_SENTINEL;
     }

@@ -345,7 +345,7 @@ static MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_alpn_protocols_obj, ssl_context
 // The context's protocol decides the role, as in upstream MicroPython (a
 // *_SERVER context wraps server sockets even without server_side=True);
 // asking for a server with a client context is an error.
-bool modssl_server_side(mp_obj_ssl_context_t *self, bool server_side) {
+bool modssl_context_server_side(mp_obj_ssl_context_t *self, bool server_side) {
     bool ctx_server = (self->protocol & MODSSL_PROTOCOL_IS_SERVER) != 0;
     if (server_side && !ctx_server) {
         mp_raise_ValueError(MP_ERROR_TEXT("server_side=True needs a PROTOCOL_TLS_SERVER or PROTOCOL_DTLS_SERVER context"));
@@ -602,11 +602,11 @@ static const mp_rom_map_elem_t ssl_context_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_context___del___obj) },
     { MP_ROM_QSTR(MP_QSTR_load_cert_chain), MP_ROM_PTR(&ssl_context_load_cert_chain_obj) },
     { MP_ROM_QSTR(MP_QSTR_load_verify_locations), MP_ROM_PTR(&ssl_context_load_verify_locations_obj) },
-    { MP_ROM_QSTR(MP_QSTR_get_ciphers), MP_ROM_PTR(&ssl_context_get_ciphers_obj) },
-    { MP_ROM_QSTR(MP_QSTR_set_ciphers), MP_ROM_PTR(&ssl_context_set_ciphers_obj) },
+    { MP_ROM_QSTR(MP_QSTR_get_ciphers), MP_ROM_PTR(&modssl_context_get_ciphers_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_ciphers), MP_ROM_PTR(&modssl_context_set_ciphers_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_alpn_protocols), MP_ROM_PTR(&ssl_context_set_alpn_protocols_obj) },
-    { MP_ROM_QSTR(MP_QSTR_wrap_socket), MP_ROM_PTR(&ssl_context_wrap_socket_obj) },
-    { MP_ROM_QSTR(MP_QSTR_wrap_bio), MP_ROM_PTR(&ssl_context_wrap_bio_obj) },
+    { MP_ROM_QSTR(MP_QSTR_wrap_socket), MP_ROM_PTR(&modssl_context_wrap_socket_obj) },
+    { MP_ROM_QSTR(MP_QSTR_wrap_bio), MP_ROM_PTR(&modssl_context_wrap_bio_obj) },
 };
 static MP_DEFINE_CONST_DICT(ssl_context_locals_dict, ssl_context_locals_dict_table);
 

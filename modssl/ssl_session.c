@@ -18,7 +18,7 @@
 // serialisation, tickets included) and given back to a later client
 // connection with wrap_socket(..., session=...) or `sock.session = s`.
 
-mp_obj_t conn_get_session(mp_obj_ssl_conn_t *conn) {
+mp_obj_t modssl_conn_get_session(mp_obj_ssl_conn_t *conn) {
     if (!conn->ssl_live || !conn->handshake_done || conn->server_side) {
         return mp_const_none;
     }

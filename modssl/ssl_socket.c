@@ -20,7 +20,7 @@
 
 static mp_uint_t ssl_socket_read(mp_obj_t self_in, void *buf, mp_uint_t size, int *errcode) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    int ret = conn_read(conn, buf, size);
+    int ret = modssl_conn_read(conn, buf, size);
     if (ret < 0) {
         *errcode = MP_EAGAIN;
         return MP_STREAM_ERROR;
@@ -30,7 +30,7 @@ static mp_uint_t ssl_socket_read(mp_obj_t self_in, void *buf, mp_uint_t size, in
 
 static mp_uint_t ssl_socket_write(mp_obj_t self_in, const void *buf, mp_uint_t size, int *errcode) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
-    int ret = conn_write(conn, buf, size);
+    int ret = modssl_conn_write(conn, buf, size);
     if (ret < 0) {
         *errcode = MP_EAGAIN;
         return MP_STREAM_ERROR;
@@ -45,7 +45,7 @@ static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t
         if (sock == MP_OBJ_NULL) {
             return 0;
         }
-        conn_close(conn);
+        modssl_conn_close(conn);
         conn->sock = MP_OBJ_NULL;
         return mp_get_stream(sock)->ioctl(sock, MP_STREAM_CLOSE, 0, errcode);
     }
@@ -130,7 +130,7 @@ static mp_obj_t ssl_socket_sendall(mp_obj_t self_in, mp_obj_t data) {
     mp_get_buffer_raise(data, &bufinfo, MP_BUFFER_READ);
     size_t done = 0;
     while (done < bufinfo.len) {
-        int ret = conn_write(conn, (const byte *)bufinfo.buf + done, bufinfo.len - done);
+        int ret = modssl_conn_write(conn, (const byte *)bufinfo.buf + done, bufinfo.len - done);
         if (ret < 0) {
             mp_event_wait_ms(1);
             continue;
@@ -168,7 +168,7 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_readline_obj, 1, 2, ssl_so
 static mp_obj_t ssl_socket_read_method(size_t n_args, const mp_obj_t *args) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
     ssl_socket_check_size(n_args, args);
-    if (!conn_is_dtls(conn)) {
+    if (!modssl_conn_is_dtls(conn)) {
         return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_read_obj), n_args, 0, args);
     }
     // read() without a size: one datagram of any size a record can carry.
@@ -182,7 +182,7 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ssl_socket_read_method_obj, 1, 2, ssl
 
 static mp_obj_t ssl_socket_readinto_method(size_t n_args, const mp_obj_t *args) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
-    if (!conn_is_dtls(conn)) {
+    if (!modssl_conn_is_dtls(conn)) {
         return mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_stream_readinto_obj), n_args, 0, args);
     }
     mp_buffer_info_t bufinfo;
@@ -237,7 +237,7 @@ MP_DEFINE_CONST_OBJ_TYPE(
     MP_QSTR_SSLSocket,
     MP_TYPE_FLAG_NONE,
     protocol, &ssl_socket_stream_p,
-    attr, ssl_conn_attr,
+    attr, modssl_conn_attr,
     locals_dict, &ssl_socket_locals_dict
     );
 
@@ -257,7 +257,7 @@ static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args,
     mp_obj_t sock = pos_args[1];
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 2, pos_args + 2, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
-    bool server_side = modssl_server_side(self, args[ARG_server_side].u_bool);
+    bool server_side = modssl_context_server_side(self, args[ARG_server_side].u_bool);
     mp_obj_t conn = modssl_conn_new(self, &modssl_socket_type, sock, MP_OBJ_NULL, MP_OBJ_NULL,
         server_side, args[ARG_server_hostname].u_obj, args[ARG_client_id].u_obj);
     modssl_conn_set_session(MP_OBJ_TO_PTR(conn), args[ARG_session].u_obj);
@@ -266,4 +266,4 @@ static mp_obj_t ssl_context_wrap_socket(size_t n_args, const mp_obj_t *pos_args,
     }
     return conn;
 }
-MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_wrap_socket_obj, 2, ssl_context_wrap_socket);
+MP_DEFINE_CONST_FUN_OBJ_KW(modssl_context_wrap_socket_obj, 2, ssl_context_wrap_socket);
