@@ -10,7 +10,7 @@
  *   ssl_conn.c     the connection core (one mbedtls_ssl_context and its
  *                  state) used by every face, and the methods they share
  *   ssl_socket.c   the socket face (SSLSocket, TLS and DTLS), wrap_socket
- *   ssl_dtls.c     DTLS methods of the core: timers, MTU
+ *   ssl_dtls.c     DTLS in the core: timers, handshake deadline, MTU
  *   ssl_session.c  session resumption (the `session` attribute)
  *   ssl_io.c       the core's I/O callbacks: stream (with the handshake
  *                  cork), datagram wait, MemoryBIO, DTLS timer
@@ -60,6 +60,14 @@
 // TLS version numbers as on the wire (CPython's TLSVersion values).
 #define MODSSL_TLS_1_2 (0x0303)
 #define MODSSL_TLS_1_3 (0x0304)
+
+// DTLS 1.2 (ssl_dtls.c and the DTLS paths of the core): built when mbedTLS
+// has it.  A firmware without it has no PROTOCOL_DTLS_* constants.
+#if defined(MBEDTLS_SSL_PROTO_DTLS)
+#define MODSSL_HAS_DTLS (1)
+#else
+#define MODSSL_HAS_DTLS (0)
+#endif
 
 // Pre-shared keys: built when mbedTLS has a PSK key exchange (ssl_psk.c).
 #if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED)
@@ -144,7 +152,9 @@ typedef struct _mp_obj_ssl_context_t {
     uint16_t minimum_version;
     uint16_t maximum_version;
     uint16_t max_fragment_length;   // RFC 6066 request; 0 = none
+    #if MODSSL_HAS_DTLS
     uint32_t dtls_handshake_timeout_ms; // DTLS server handshake deadline; 0 = none
+    #endif
     modssl_psk_t *psk;              // PSK settings (ssl_psk.c); NULL until one is set
     #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
     mp_obj_t ecdsa_sign_callback;   // sign(key, digest) -> DER or None (ssl_sign.c)
@@ -170,11 +180,13 @@ typedef struct _mp_obj_ssl_conn_t {
     mbedtls_ssl_context ssl;
     int last_error;                 // sticky fatal mbedTLS error, 0 if none
     int transport_errno;            // errno behind MODSSL_ERR_TRANSPORT
+    #if MODSSL_HAS_DTLS
     uint32_t timer_start_ms;        // DTLS retransmission timer
     uint32_t timer_int_ms;
     uint32_t timer_fin_ms;
     uint32_t deadline_ms;           // DTLS server handshake deadline; 0 = none
     uint32_t deadline_start_ms;     // when the handshake read its first datagram
+    #endif
     uint8_t transport;              // modssl_transport_t
     uint8_t poll_mask;              // direction mbedTLS is waiting for
     bool server_side;
@@ -209,7 +221,12 @@ extern const mp_obj_type_t modssl_type_SSLWantWriteError;
 extern const mp_obj_type_t modssl_type_SSLCertVerificationError;
 
 static inline bool modssl_conn_is_dtls(const mp_obj_ssl_conn_t *conn) {
+    #if MODSSL_HAS_DTLS
     return (conn->context->protocol & MODSSL_PROTOCOL_IS_DTLS) != 0;
+    #else
+    (void)conn;
+    return false; // no DTLS context can be made: the DTLS paths compile away
+    #endif
 }
 
 static inline bool modssl_conn_is_bio(const mp_obj_ssl_conn_t *conn) {
@@ -220,7 +237,6 @@ static inline bool modssl_conn_is_bio(const mp_obj_ssl_conn_t *conn) {
 void modssl_conn_attach_io(mp_obj_ssl_conn_t *conn);
 int modssl_conn_flush_cork(mp_obj_ssl_conn_t *conn);
 bool modssl_conn_sock_is_nonblocking(mp_obj_ssl_conn_t *conn);
-int modssl_conn_timer_state(mp_obj_ssl_conn_t *conn);
 bool modssl_conn_input_ready(mp_obj_ssl_conn_t *conn);
 
 // ssl_conn.c: the connection core, for the faces (socket, memory BIO) and DTLS.
@@ -236,6 +252,23 @@ int modssl_conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size);
 void modssl_conn_close(mp_obj_ssl_conn_t *conn);
 void modssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
 
+// ssl_dtls.c
+#if MODSSL_HAS_DTLS
+uint32_t modssl_dtls_ms_left(uint32_t start_ms, uint32_t period_ms);
+void modssl_dtls_attach_timer(mp_obj_ssl_conn_t *conn);
+int32_t modssl_dtls_deadline_left(mp_obj_ssl_conn_t *conn);
+void modssl_dtls_deadline_start(mp_obj_ssl_conn_t *conn);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_dtls_get_timeout_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_dtls_handle_timeout_obj);
+MP_DECLARE_CONST_FUN_OBJ_2(modssl_conn_set_mtu_obj);
+#define MODSSL_CONN_DTLS_METHODS \
+    { MP_ROM_QSTR(MP_QSTR_dtls_get_timeout), MP_ROM_PTR(&modssl_conn_dtls_get_timeout_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_dtls_handle_timeout), MP_ROM_PTR(&modssl_conn_dtls_handle_timeout_obj) }, \
+    { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&modssl_conn_set_mtu_obj) },
+#else
+#define MODSSL_CONN_DTLS_METHODS
+#endif
+
 // The methods both faces have (ssl_conn.c, ssl_dtls.c).
 MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_do_handshake_obj);
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(modssl_conn_getpeercert_obj);
@@ -243,9 +276,6 @@ MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_cipher_obj);
 MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_version_obj);
 MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_selected_alpn_protocol_obj);
 MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_pending_obj);
-MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_dtls_get_timeout_obj);
-MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_dtls_handle_timeout_obj);
-MP_DECLARE_CONST_FUN_OBJ_2(modssl_conn_set_mtu_obj);
 MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn___del___obj);
 #define MODSSL_CONN_COMMON_METHODS \
     { MP_ROM_QSTR(MP_QSTR_do_handshake), MP_ROM_PTR(&modssl_conn_do_handshake_obj) }, \
@@ -254,9 +284,7 @@ MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn___del___obj);
     { MP_ROM_QSTR(MP_QSTR_version), MP_ROM_PTR(&modssl_conn_version_obj) }, \
     { MP_ROM_QSTR(MP_QSTR_selected_alpn_protocol), MP_ROM_PTR(&modssl_conn_selected_alpn_protocol_obj) }, \
     { MP_ROM_QSTR(MP_QSTR_pending), MP_ROM_PTR(&modssl_conn_pending_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_dtls_get_timeout), MP_ROM_PTR(&modssl_conn_dtls_get_timeout_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_dtls_handle_timeout), MP_ROM_PTR(&modssl_conn_dtls_handle_timeout_obj) }, \
-    { MP_ROM_QSTR(MP_QSTR_set_mtu), MP_ROM_PTR(&modssl_conn_set_mtu_obj) }, \
+    MODSSL_CONN_DTLS_METHODS \
     { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&modssl_conn___del___obj) }
 
 // ssl_session.c

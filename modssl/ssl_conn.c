@@ -70,11 +70,13 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->server_hostname = server_hostname;
     conn->last_error = 0;
     conn->transport_errno = 0;
+    #if MODSSL_HAS_DTLS
     conn->timer_start_ms = 0;
     conn->timer_int_ms = 0;
     conn->timer_fin_ms = 0;
     conn->deadline_ms = is_dtls && server_side ? ctx->dtls_handshake_timeout_ms : 0;
     conn->deadline_start_ms = 0;
+    #endif
     conn->deadline_running = false;
     conn->transport = sock != MP_OBJ_NULL ? MODSSL_TRANSPORT_STREAM : MODSSL_TRANSPORT_BIO;
     conn->poll_mask = 0;

@@ -366,6 +366,11 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     }
     bool is_server = protocol & MODSSL_PROTOCOL_IS_SERVER;
     bool is_dtls = protocol & MODSSL_PROTOCOL_IS_DTLS;
+    #if !MODSSL_HAS_DTLS
+    if (is_dtls) {
+        mp_raise_ValueError(MP_ERROR_TEXT("DTLS is not in this firmware (mbedTLS built without MBEDTLS_SSL_PROTO_DTLS)"));
+    }
+    #endif
 
     mp_obj_ssl_context_t *self = mp_obj_malloc_with_finaliser(mp_obj_ssl_context_t, type);
     mbedtls_ssl_config_init(&self->conf);
@@ -390,7 +395,9 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     self->minimum_version = MODSSL_TLS_1_2;
     self->maximum_version = MODSSL_TLS_1_3;
     self->max_fragment_length = 0;
+    #if MODSSL_HAS_DTLS
     self->dtls_handshake_timeout_ms = MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS;
+    #endif
     self->psk = NULL;
     #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
     self->ecdsa_sign_callback = mp_const_none;

@@ -1,17 +1,73 @@
 /*
- * modssl: the connection core's DTLS methods, shared by both faces:
+ * modssl: DTLS in the connection core -- the retransmission timer, the
+ * server handshake deadline, and the DTLS methods both faces share:
  * dtls_get_timeout(), dtls_handle_timeout() and set_mtu().
+ *
+ * Built only when mbedTLS has DTLS (MBEDTLS_SSL_PROTO_DTLS): without it the
+ * PROTOCOL_DTLS_* constants and these methods are absent.
  *
  * SPDX-License-Identifier: MIT
  */
-#include <string.h>
-
 #include "py/runtime.h"
-#include "py/stream.h"
-#include "py/mperrno.h"
 #include "py/mphal.h"
 
 #include "modssl.h"
+
+#if MODSSL_HAS_DTLS
+
+// Every DTLS timer is a period of `period_ms` started at `start_ms` on the
+// port's ms tick (which wraps): milliseconds left of it, 0 once it is over.
+// The retransmission timer, the handshake deadline and the bounded wait of a
+// blocking read are all computed here.
+uint32_t modssl_dtls_ms_left(uint32_t start_ms, uint32_t period_ms) {
+    uint32_t elapsed = mp_hal_ticks_ms() - start_ms;
+    return elapsed >= period_ms ? 0 : period_ms - elapsed;
+}
+
+// The retransmission timer (mbedtls_ssl_set_timer_cb).
+static void dtls_timer_set(void *ctx, uint32_t int_ms, uint32_t fin_ms) {
+    mp_obj_ssl_conn_t *conn = ctx;
+    conn->timer_int_ms = int_ms;
+    conn->timer_fin_ms = fin_ms;
+    if (fin_ms != 0) {
+        conn->timer_start_ms = mp_hal_ticks_ms();
+    }
+}
+
+// -1 cancelled, 0 running, 1 intermediate delay passed, 2 final delay passed.
+static int dtls_timer_get(void *ctx) {
+    mp_obj_ssl_conn_t *conn = ctx;
+    if (conn->timer_fin_ms == 0) {
+        return -1;
+    }
+    if (modssl_dtls_ms_left(conn->timer_start_ms, conn->timer_fin_ms) == 0) {
+        return 2;
+    }
+    return modssl_dtls_ms_left(conn->timer_start_ms, conn->timer_int_ms) == 0 ? 1 : 0;
+}
+
+void modssl_dtls_attach_timer(mp_obj_ssl_conn_t *conn) {
+    mbedtls_ssl_set_timer_cb(&conn->ssl, conn, dtls_timer_set, dtls_timer_get);
+}
+
+// The DTLS server handshake deadline (SSLContext.dtls_handshake_timeout),
+// counted from the first datagram the handshake reads: a server waits for
+// its first client as long as its socket says, but garbage, a fragment
+// whose rest never comes or a client that goes silent cannot hold it for
+// longer than the deadline.  Milliseconds left, or -1 where none applies.
+int32_t modssl_dtls_deadline_left(mp_obj_ssl_conn_t *conn) {
+    if (!conn->deadline_running || mbedtls_ssl_is_handshake_over(&conn->ssl)) {
+        return -1;
+    }
+    return (int32_t)modssl_dtls_ms_left(conn->deadline_start_ms, conn->deadline_ms);
+}
+
+void modssl_dtls_deadline_start(mp_obj_ssl_conn_t *conn) {
+    if (conn->deadline_ms != 0 && !conn->deadline_running && !mbedtls_ssl_is_handshake_over(&conn->ssl)) {
+        conn->deadline_running = true;
+        conn->deadline_start_ms = mp_hal_ticks_ms();
+    }
+}
 
 // DTLS timers for event loops: dtls_get_timeout() gives the seconds until the
 // retransmission timer fires (None if none runs); dtls_handle_timeout()
@@ -21,8 +77,7 @@ static mp_obj_t ssl_conn_dtls_get_timeout(mp_obj_t self_in) {
     if (!modssl_conn_is_dtls(conn) || conn->timer_fin_ms == 0 || conn->handshake_done) {
         return mp_const_none;
     }
-    uint32_t elapsed = mp_hal_ticks_ms() - conn->timer_start_ms;
-    uint32_t left = elapsed >= conn->timer_fin_ms ? 0 : conn->timer_fin_ms - elapsed;
+    uint32_t left = modssl_dtls_ms_left(conn->timer_start_ms, conn->timer_fin_ms);
     #if MICROPY_PY_BUILTINS_FLOAT
     return mp_obj_new_float((mp_float_t)left / 1000);
     #else
@@ -34,7 +89,7 @@ MP_DEFINE_CONST_FUN_OBJ_1(modssl_conn_dtls_get_timeout_obj, ssl_conn_dtls_get_ti
 static mp_obj_t ssl_conn_dtls_handle_timeout(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     modssl_conn_check_open(conn);
-    if (!modssl_conn_is_dtls(conn) || conn->handshake_done || modssl_conn_timer_state(conn) != 2) {
+    if (!modssl_conn_is_dtls(conn) || conn->handshake_done || dtls_timer_get(conn) != 2) {
         return mp_const_false;
     }
     // Re-entering the handshake with an expired timer makes mbedTLS resend
@@ -58,3 +113,5 @@ static mp_obj_t ssl_conn_set_mtu(mp_obj_t self_in, mp_obj_t mtu_in) {
     return mp_const_none;
 }
 MP_DEFINE_CONST_FUN_OBJ_2(modssl_conn_set_mtu_obj, ssl_conn_set_mtu);
+
+#endif // MODSSL_HAS_DTLS

@@ -393,6 +393,7 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
         // socket be wrapped first; the handshake is where it fails.
         mp_raise_msg(&mp_type_OSError, MP_ERROR_TEXT("a server needs a certificate: call load_cert_chain() first"));
     }
+    #if MODSSL_HAS_DTLS
     if (err == MODSSL_ERR_DTLS_DEADLINE) {
         vstr_t vstr;
         vstr_init(&vstr, 80);
@@ -400,6 +401,7 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
             "(SSLContext.dtls_handshake_timeout)", (unsigned)conn->deadline_ms);
         modssl_raise_text(&mp_type_OSError, MP_ETIMEDOUT, &vstr);
     }
+    #endif
     if (modssl_alloc_failed) {
         modssl_raise_error(err);
     }

@@ -2,7 +2,7 @@
  * modssl: the connection core's transport -- the I/O callbacks mbedTLS
  * calls to move records, for a socket-like stream (TLS over TCP with its
  * handshake cork, DTLS over UDP with a bounded wait for the retransmission
- * timer) and for a pair of MemoryBIOs, and the DTLS timer.
+ * timer) and for a pair of MemoryBIOs.  The DTLS timers are in ssl_dtls.c.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -122,32 +122,13 @@ bool modssl_conn_sock_is_nonblocking(mp_obj_ssl_conn_t *conn) {
     return false;
 }
 
-// The DTLS server handshake deadline (SSLContext.dtls_handshake_timeout),
-// counted from the first datagram the handshake reads: a server waits for
-// its first client as long as its socket says, but garbage, a fragment
-// whose rest never comes or a client that goes silent cannot hold it for
-// longer than the deadline.  Milliseconds left, or -1 where none applies.
-static int32_t conn_deadline_left(mp_obj_ssl_conn_t *conn) {
-    if (!conn->deadline_running || mbedtls_ssl_is_handshake_over(&conn->ssl)) {
-        return -1;
-    }
-    uint32_t elapsed = mp_hal_ticks_ms() - conn->deadline_start_ms;
-    return elapsed >= conn->deadline_ms ? 0 : (int32_t)(conn->deadline_ms - elapsed);
-}
-
-static void conn_deadline_start(mp_obj_ssl_conn_t *conn) {
-    if (conn->deadline_ms != 0 && !conn->deadline_running && !mbedtls_ssl_is_handshake_over(&conn->ssl)) {
-        conn->deadline_running = true;
-        conn->deadline_start_ms = mp_hal_ticks_ms();
-    }
-}
-
 // DTLS over a blocking socket: a lost datagram must not block the handshake
 // forever, so wait at most until the retransmission timer fires (or the
 // handshake deadline passes).
+#if MODSSL_HAS_DTLS
 static int conn_stream_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms) {
     mp_obj_ssl_conn_t *conn = ctx;
-    int32_t left = conn_deadline_left(conn);
+    int32_t left = modssl_dtls_deadline_left(conn);
     if (left == 0) {
         return MODSSL_ERR_DTLS_DEADLINE;
     }
@@ -169,7 +150,7 @@ static int conn_stream_recv_timeout(void *ctx, unsigned char *buf, size_t len, u
             if (ready & (MP_STREAM_POLL_RD | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP)) {
                 break;
             }
-            if (mp_hal_ticks_ms() - start >= wait_ms) {
+            if (modssl_dtls_ms_left(start, wait_ms) == 0) {
                 return wait_is_deadline ? MODSSL_ERR_DTLS_DEADLINE : MBEDTLS_ERR_SSL_TIMEOUT;
             }
             mp_event_wait_ms(MODSSL_DTLS_WAIT_SLICE_MS);
@@ -177,10 +158,11 @@ static int conn_stream_recv_timeout(void *ctx, unsigned char *buf, size_t len, u
     }
     int n = conn_stream_recv(ctx, buf, len);
     if (n > 0) {
-        conn_deadline_start(conn);
+        modssl_dtls_deadline_start(conn);
     }
     return n;
 }
+#endif
 
 static int conn_bio_send(void *ctx, const unsigned char *buf, size_t len) {
     mp_obj_ssl_conn_t *conn = ctx;
@@ -190,36 +172,18 @@ static int conn_bio_send(void *ctx, const unsigned char *buf, size_t len) {
 
 static int conn_bio_recv(void *ctx, unsigned char *buf, size_t len) {
     mp_obj_ssl_conn_t *conn = ctx;
-    if (conn_deadline_left(conn) == 0) {
+    #if MODSSL_HAS_DTLS
+    if (modssl_dtls_deadline_left(conn) == 0) {
         return MODSSL_ERR_DTLS_DEADLINE;
     }
+    #endif
     int n = modssl_bio_recv(conn->bio_in, buf, len, modssl_conn_is_dtls(conn));
+    #if MODSSL_HAS_DTLS
     if (n > 0) {
-        conn_deadline_start(conn);
+        modssl_dtls_deadline_start(conn);
     }
+    #endif
     return n;
-}
-
-// DTLS retransmission timer (mbedtls_ssl_set_timer_cb), on the port's ms tick.
-static void conn_timer_set(void *ctx, uint32_t int_ms, uint32_t fin_ms) {
-    mp_obj_ssl_conn_t *conn = ctx;
-    conn->timer_int_ms = int_ms;
-    conn->timer_fin_ms = fin_ms;
-    if (fin_ms != 0) {
-        conn->timer_start_ms = mp_hal_ticks_ms();
-    }
-}
-
-static int conn_timer_get(void *ctx) {
-    mp_obj_ssl_conn_t *conn = ctx;
-    if (conn->timer_fin_ms == 0) {
-        return -1; // cancelled
-    }
-    uint32_t elapsed = mp_hal_ticks_ms() - conn->timer_start_ms;
-    if (elapsed >= conn->timer_fin_ms) {
-        return 2;
-    }
-    return elapsed >= conn->timer_int_ms ? 1 : 0;
 }
 
 // Whether the transport already holds input for this connection (a record,
@@ -233,17 +197,18 @@ bool modssl_conn_input_ready(mp_obj_ssl_conn_t *conn) {
     return ready != MP_STREAM_ERROR && (ready & MP_STREAM_POLL_RD) != 0;
 }
 
-int modssl_conn_timer_state(mp_obj_ssl_conn_t *conn) {
-    return conn_timer_get(conn);
-}
-
 void modssl_conn_attach_io(mp_obj_ssl_conn_t *conn) {
+    #if MODSSL_HAS_DTLS
     if (modssl_conn_is_dtls(conn)) {
-        mbedtls_ssl_set_timer_cb(&conn->ssl, conn, conn_timer_set, conn_timer_get);
+        modssl_dtls_attach_timer(conn);
+        if (conn->transport == MODSSL_TRANSPORT_STREAM) {
+            mbedtls_ssl_set_bio(&conn->ssl, conn, conn_stream_send, conn_stream_recv, conn_stream_recv_timeout);
+            return;
+        }
     }
+    #endif
     if (conn->transport == MODSSL_TRANSPORT_STREAM) {
-        mbedtls_ssl_set_bio(&conn->ssl, conn, conn_stream_send, conn_stream_recv,
-            modssl_conn_is_dtls(conn) ? conn_stream_recv_timeout : NULL);
+        mbedtls_ssl_set_bio(&conn->ssl, conn, conn_stream_send, conn_stream_recv, NULL);
     } else {
         mbedtls_ssl_set_bio(&conn->ssl, conn, conn_bio_send, conn_bio_recv, NULL);
     }

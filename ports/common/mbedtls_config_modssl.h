@@ -149,4 +149,14 @@
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
 
+// A firmware without DTLS (the harness's unix flavour "nodtls" builds one in
+// CI, to prove modssl compiles and runs without it).
+#if defined(MODSSL_NO_DTLS)
+#undef MBEDTLS_SSL_PROTO_DTLS
+#undef MBEDTLS_SSL_DTLS_ANTI_REPLAY
+#undef MBEDTLS_SSL_DTLS_HELLO_VERIFY
+#undef MBEDTLS_SSL_DTLS_CLIENT_PORT_REUSE
+#undef MBEDTLS_SSL_COOKIE_C
+#endif
+
 #endif // MODSSL_MBEDTLS_CONFIG_MODSSL_H
