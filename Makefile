@@ -47,10 +47,12 @@ run: setup
 run-emu: setup-rp2
 	$(HARNESS) run --device emu:rp2
 
-# CI: the rp2 cross-build is proved too (host_tests/test_harness_rp2_firmware.py).
+# CI: the rp2 cross-build is proved too (host_tests/test_harness_rp2_firmware.py),
+# and a unix build without DTLS (host_tests/test_nodtls.py).
 test: setup-rp2
 	$(HARNESS) build --port rp2
-	MODSSL_REQUIRE_RP2=1 $(HARNESS) test --port unix --asan
+	$(HARNESS) build --port unix --flavour nodtls
+	MODSSL_REQUIRE_RP2=1 MODSSL_REQUIRE_NODTLS=1 $(HARNESS) test --port unix --asan
 
 bench: setup
 	$(HARNESS) bench

@@ -14,7 +14,12 @@ from pathlib import Path
 from . import paths, sources
 from .progress import step
 
-UNIX_FLAVOURS = ("modssl", "stock", "asan")
+UNIX_FLAVOURS = ("modssl", "stock", "asan", "nodtls")
+
+# The DTLS-less build (mbedTLS without MBEDTLS_SSL_PROTO_DTLS, see
+# ports/common/mbedtls_config_modssl.h): CI proves modssl builds and runs
+# TLS without DTLS.
+NODTLS_CFLAGS = "-DMODSSL_NO_DTLS"
 
 # Sanitizer flags: AddressSanitizer + UndefinedBehaviorSanitizer, mbedTLS on
 # libc malloc so every buffer is instrumented (see ports/unix/mbedtls_config_port.h).
@@ -116,6 +121,8 @@ def build_unix(flavour: str = "modssl") -> Path:
         # The port's own -Os stays: at -O1 its x64 nlr (exception unwinding)
         # crashes under the sanitizers.
         args += [f"CFLAGS_EXTRA={ASAN_CFLAGS}", f"LDFLAGS_EXTRA={ASAN_LDFLAGS}", "STRIP="]
+    if flavour == "nodtls":
+        args += [f"CFLAGS_EXTRA={NODTLS_CFLAGS}"]
     fresh_build_dir_if_flags_changed(out, args)
     run_make(args, f"unix firmware ({flavour})", out / "build.log")
     built = out / "build" / "micropython"

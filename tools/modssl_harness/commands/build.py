@@ -20,7 +20,7 @@ def register(sub) -> None:
     p.add_argument(
         "--flavour",
         default="modssl",
-        help="unix: comma-separated list of modssl, stock, asan; rp2: modssl or stock (default: modssl)",
+        help="unix: comma-separated list of modssl, stock, asan, nodtls; rp2: modssl or stock (default: modssl)",
     )
     p.set_defaults(func=run)
 
