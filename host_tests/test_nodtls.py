@@ -33,6 +33,11 @@ try:
     tls.SSLContext(2)
 except ValueError as e:
     print("ValueError:", e)
+from OpenSSL import SSL
+try:
+    SSL.Context(SSL.DTLS_METHOD)
+except SSL.Error as e:
+    print("SSL.Error:", e.args[0][0][2])
 """
 
 
@@ -57,6 +62,7 @@ def test_tls_without_dtls(nodtls_firmware, tmp_path, pki, tls_server, version):
         "False False",
         "False False",
         "ValueError: DTLS is not in this firmware (mbedTLS built without MBEDTLS_SSL_PROTO_DTLS)",
+        "SSL.Error: unsupported protocol: this firmware is built without DTLS",
     ]
     assert server.wait_served(1)
     assert server.seen[0].received == b"no datagrams here"

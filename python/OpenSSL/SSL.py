@@ -435,6 +435,8 @@ class Context:
         if method not in _METHODS:
             raise ValueError("No such protocol")
         self._dtls, self._role, pinned = _METHODS[method]
+        if self._dtls and not hasattr(tls, "PROTOCOL_DTLS_CLIENT"):
+            raise _ssl_error("unsupported protocol: this firmware is built without DTLS")
         self._min = self._max = pinned
         self._options = OP_NO_COMPRESSION | _OP_ENABLE_MIDDLEBOX_COMPAT
         self._mode = 0
