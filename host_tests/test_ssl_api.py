@@ -384,3 +384,56 @@ def test_max_fragment_length_makes_the_server_send_small_records(mp, pki):
     count, small = out[2].split()
     assert int(count) >= 6 and small == "True"  # 3000 bytes in records of at most 512
     assert out[3] == "ValueError max_fragment_length must be 512, 1024, 2048, 4096 or None"
+
+
+def test_getpeercert_multi_valued_rdn(mp, pki, tmp_path):
+    """A subject with a multi-valued RDN (CN + O in one set) is one RDN tuple
+    of two pairs in getpeercert(), exactly as CPython decodes the same cert."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from modssl_harness.certs import Issued
+    from modssl_harness.hostserver import TlsEchoServer
+
+    ca = pki["ca"]
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    subject = x509.Name([
+        x509.RelativeDistinguishedName([x509.NameAttribute(NameOID.COUNTRY_NAME, "GB")]),
+        x509.RelativeDistinguishedName([
+            x509.NameAttribute(NameOID.COMMON_NAME, "localhost"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "multi valued"),
+        ]),
+        x509.RelativeDistinguishedName([x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "last")]),
+    ])
+    cert = (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(ca.cert.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(ca.key, hashes.SHA256())
+    )
+    pem = tmp_path / "multi.crt.pem"
+    pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_pem = tmp_path / "multi.key.pem"
+    key_pem.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    issued = Issued("multi", cert, key, pem, key_pem, pem, key_pem, key_pem, pem)
+    expected = host_ssl._ssl._test_decode_cert(str(pem))["subject"]
+    assert len(expected) == 3 and len(expected[1]) == 2  # the case itself: one RDN of two pairs
+    with TlsEchoServer(issued) as server:
+        out = mp.run(
+            CONNECT + """
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+t = ctx.wrap_socket(connect(PORT), server_hostname="localhost")
+print(repr(t.getpeercert()["subject"]))
+t.close()
+""",
+            PORT=server.port, CA=str(ca.cert_pem),
+        ).lines
+    assert out == [repr(expected)]

@@ -46,6 +46,9 @@ if(ESP_PLATFORM OR IDF_TARGET)
     if(TARGET idf::mbedtls)
         target_link_libraries(usermod_modssl INTERFACE idf::mbedtls)
     endif()
+    # IDF's mbedTLS lacks the read accessors patches/mbedtls/0040 adds:
+    # ports/esp32/modssl_mbedtls_accessors.h supplies them.
+    target_include_directories(usermod_modssl INTERFACE ${MODSSL_REPO}/ports/esp32)
     # The esp32 port sets MICROPY_PY_SSL unconditionally; the board points
     # MODSSL_MP_CONFIGFILE at a wrapper that turns upstream's `tls` off.
     # The definition reaches every MicroPython file, the qstr and module

@@ -48,6 +48,12 @@
 #include "mbedtls/ssl_cookie.h"
 #include "mbedtls/ssl_ticket.h"
 
+// Read accessors for mbedTLS's record state (patches/mbedtls/0040); an
+// unpatched mbedTLS (ESP-IDF's) gets them from ports/esp32.
+#if !defined(MODSSL_MBEDTLS_SSL_ACCESSORS)
+#include "modssl_mbedtls_accessors.h"
+#endif
+
 // Values of the PROTOCOL_* constants: bit 0 selects the server endpoint,
 // bit 1 the datagram transport.  They match upstream MicroPython's values.
 #define MODSSL_PROTOCOL_IS_SERVER (1)
@@ -135,6 +141,7 @@ typedef struct _mp_obj_ssl_context_t {
     mbedtls_pk_context pkey;
     #if defined(MBEDTLS_SSL_COOKIE_C)
     mbedtls_ssl_cookie_ctx cookie;
+    unsigned long cookie_timeout_s; // what `cookie` was given (mbedTLS has no getter)
     #endif
     #if defined(MBEDTLS_SSL_TICKET_C)
     mbedtls_ssl_ticket_context ticket;
@@ -192,6 +199,7 @@ typedef struct _mp_obj_ssl_conn_t {
     bool server_side;
     bool handshake_done;
     bool ssl_live;                  // ssl holds resources that need freeing
+    bool ssl_started;               // an mbedTLS operation ran: a client's handshake has begun
     bool nonblocking;               // set through setblocking()/settimeout()
     bool closed;
     bool has_client_id;             // DTLS server: client_id was given

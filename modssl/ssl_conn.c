@@ -82,6 +82,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->poll_mask = 0;
     conn->server_side = server_side;
     conn->handshake_done = false;
+    conn->ssl_started = false;
     conn->nonblocking = false;
     conn->closed = false;
     conn->has_client_id = client_id != mp_const_none;
@@ -157,7 +158,7 @@ void modssl_conn_check_open(mp_obj_ssl_conn_t *conn) {
 // Whether the last record this side sent was an alert (mbedTLS sends its
 // own fatal alert for most failures; one alert per failure is enough).
 static bool conn_alert_sent(mp_obj_ssl_conn_t *conn) {
-    return conn->ssl.MBEDTLS_PRIVATE(out_msgtype) == MBEDTLS_SSL_MSG_ALERT;
+    return mbedtls_ssl_get_out_msgtype(&conn->ssl) == MBEDTLS_SSL_MSG_ALERT;
 }
 
 // mbedTLS ends a TLS connection without an alert for some failures; RFC
@@ -190,7 +191,7 @@ static void conn_send_missing_alert(mp_obj_ssl_conn_t *conn, int ret) {
         case MBEDTLS_ERR_SSL_INVALID_RECORD: {
             // (A record too long for the protocol or the buffer has had its
             // record_overflow from mbedTLS already: patch 0008.)
-            const unsigned char *hdr = conn->ssl.MBEDTLS_PRIVATE(in_hdr);
+            const unsigned char *hdr = mbedtls_ssl_get_in_hdr(&conn->ssl);
             if (hdr == NULL) {
                 return;
             }
@@ -256,6 +257,7 @@ static void conn_release_buffers(mp_obj_ssl_conn_t *conn) {
 // Turn an mbedTLS result into: >= 0 done, WANT_READ / WANT_WRITE (the caller
 // decides how to wait), or a raised exception for anything else.
 int modssl_conn_check(mp_obj_ssl_conn_t *conn, int ret) {
+    conn->ssl_started = true; // every mbedTLS operation that can start the handshake comes here
     if (conn->cork_len > 0 && (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)) {
         // The handshake's last flight (or data queued behind it) is still
         // corked: it must reach the peer before the operation counts as done.
@@ -400,9 +402,11 @@ int modssl_conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             continue; // a TLS 1.3 ticket, now stored for `session`: keep reading
         }
-        if (ret == MBEDTLS_ERR_SSL_WANT_READ
-            && conn->ssl.MBEDTLS_PRIVATE(state) == MBEDTLS_SSL_TLS1_3_NEW_SESSION_TICKET) {
-            continue; // a ticket was received and waits to be parsed: no I/O needed
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ && !conn->server_side && mbedtls_ssl_check_pending(&conn->ssl)) {
+            // A TLS 1.3 ticket was received and is held back to be parsed
+            // by the next call (mbedtls_ssl_read returns WANT_READ for it
+            // although no I/O is needed).
+            continue;
         }
         #endif
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {

@@ -379,6 +379,7 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     mbedtls_pk_init(&self->pkey);
     #if defined(MBEDTLS_SSL_COOKIE_C)
     mbedtls_ssl_cookie_init(&self->cookie);
+    self->cookie_timeout_s = MBEDTLS_SSL_COOKIE_TIMEOUT;
     #endif
     #if defined(MBEDTLS_SSL_TICKET_C)
     mbedtls_ssl_ticket_init(&self->ticket);
@@ -517,8 +518,7 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             dest[0] = mp_obj_new_bool(!self->keep_buffers);
         #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
         } else if (attr == MP_QSTR_dtls_cookie_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
-            // mbedTLS has a setter but no getter for the cookie lifetime.
-            dest[0] = mp_obj_new_int_from_uint(self->cookie.MBEDTLS_PRIVATE(timeout));
+            dest[0] = mp_obj_new_int_from_uint(self->cookie_timeout_s);
         #endif
         #if defined(MBEDTLS_SSL_PROTO_DTLS)
         } else if (attr == MP_QSTR_dtls_handshake_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
@@ -575,6 +575,7 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             mp_raise_ValueError(MP_ERROR_TEXT("dtls_cookie_timeout must be >= 0 seconds"));
         }
         mbedtls_ssl_cookie_set_timeout(&self->cookie, (unsigned long)seconds);
+        self->cookie_timeout_s = (unsigned long)seconds;
     #endif
     #if defined(MBEDTLS_SSL_PROTO_DTLS)
     } else if (attr == MP_QSTR_dtls_handshake_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {

@@ -408,7 +408,7 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
     modssl_maybe_raise_verify(conn, err);
     if (err == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && conn->ssl_live) {
         // The alert's description byte is still in the input buffer.
-        const unsigned char *msg = conn->ssl.MBEDTLS_PRIVATE(in_msg);
+        const unsigned char *msg = mbedtls_ssl_get_in_msg(&conn->ssl, NULL);
         uint8_t code = msg != NULL ? msg[1] : 0;
         vstr_t vstr;
         vstr_init(&vstr, 80);

@@ -150,6 +150,56 @@ static bool modssl_same_name(const mbedtls_x509_buf *a, const mbedtls_x509_buf *
     return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
 }
 
+// The pathLenConstraint of a certificate's basicConstraints (RFC 5280
+// 4.2.1.9), or -1 if it has none.  Read from the extensions mbedTLS has
+// already parsed (and so checked); mbedTLS keeps its own copy private.
+static int modssl_path_len(const mbedtls_x509_crt *crt) {
+    unsigned char *p = crt->v3_ext.p;
+    const unsigned char *end = p + crt->v3_ext.len;
+    size_t len;
+    // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
+    if (p == NULL || mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) {
+        return -1;
+    }
+    end = p + len;
+    while (p < end) {
+        // Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+        if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) {
+            return -1;
+        }
+        const unsigned char *ext_end = p + len;
+        mbedtls_x509_buf oid = { .tag = MBEDTLS_ASN1_OID };
+        if (mbedtls_asn1_get_tag(&p, ext_end, &oid.len, MBEDTLS_ASN1_OID) != 0) {
+            return -1;
+        }
+        oid.p = p;
+        p += oid.len;
+        if (MBEDTLS_OID_CMP(MBEDTLS_OID_BASIC_CONSTRAINTS, &oid) != 0) {
+            p = (unsigned char *)ext_end;
+            continue;
+        }
+        int flag;
+        if (p < ext_end && *p == MBEDTLS_ASN1_BOOLEAN && mbedtls_asn1_get_bool(&p, ext_end, &flag) != 0) {
+            return -1;
+        }
+        // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
+        int path_len;
+        if (mbedtls_asn1_get_tag(&p, ext_end, &len, MBEDTLS_ASN1_OCTET_STRING) != 0
+            || mbedtls_asn1_get_tag(&p, ext_end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) {
+            return -1;
+        }
+        const unsigned char *bc_end = p + len;
+        if (p < bc_end && *p == MBEDTLS_ASN1_BOOLEAN && mbedtls_asn1_get_bool(&p, bc_end, &flag) != 0) {
+            return -1;
+        }
+        if (p >= bc_end || mbedtls_asn1_get_int(&p, bc_end, &path_len) != 0 || path_len < 0) {
+            return -1;
+        }
+        return path_len;
+    }
+    return -1;
+}
+
 // A certificate mbedTLS found no acceptable issuer for: say why, looking
 // for a certificate with the issuer's name further up the peer's chain or
 // among the trusted CAs.
@@ -163,13 +213,13 @@ static uint8_t modssl_untrusted_why(const mbedtls_x509_crt *crt, const mbedtls_x
             if (!modssl_same_name(&crt->issuer_raw, &p->subject_raw)) {
                 continue;
             }
-            if (!p->MBEDTLS_PRIVATE(ca_istrue)
+            if (mbedtls_x509_crt_get_ca_istrue(p) != 1
                 || (mbedtls_x509_crt_has_ext_type(p, MBEDTLS_X509_EXT_KEY_USAGE)
                     && mbedtls_x509_crt_check_key_usage(p, MBEDTLS_X509_KU_KEY_CERT_SIGN) != 0)) {
                 return MODSSL_V_INVALID_CA;
             }
-            int max_pathlen = p->MBEDTLS_PRIVATE(max_pathlen);
-            if (max_pathlen > 0 && max_pathlen < 1 + depth) {
+            int path_len = modssl_path_len(p);
+            if (path_len >= 0 && path_len < depth) {
                 return MODSSL_V_PATH_LENGTH;
             }
             return MODSSL_V_SIGNATURE;
@@ -493,8 +543,8 @@ int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t l
 // The handshake failed parsing the peer's Certificate message, which is
 // still in mbedTLS's input buffer: find the certificate that fails and why.
 uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr) {
-    const byte *msg = conn->ssl.MBEDTLS_PRIVATE(in_msg);
-    size_t len = conn->ssl.MBEDTLS_PRIVATE(in_hslen);
+    size_t len;
+    const byte *msg = mbedtls_ssl_get_in_msg(&conn->ssl, &len);
     if (msg == NULL || len < 7 || len > MBEDTLS_SSL_IN_CONTENT_LEN || msg[0] != MBEDTLS_SSL_HS_CERTIFICATE) {
         return 0;
     }
