@@ -266,6 +266,8 @@ uint32_t modssl_dtls_ms_left(uint32_t start_ms, uint32_t period_ms);
 void modssl_dtls_attach_timer(mp_obj_ssl_conn_t *conn);
 int32_t modssl_dtls_deadline_left(mp_obj_ssl_conn_t *conn);
 void modssl_dtls_deadline_start(mp_obj_ssl_conn_t *conn);
+void modssl_dtls_context_setup(mp_obj_ssl_context_t *self);
+bool modssl_dtls_context_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t *dest);
 MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_dtls_get_timeout_obj);
 MP_DECLARE_CONST_FUN_OBJ_1(modssl_conn_dtls_handle_timeout_obj);
 MP_DECLARE_CONST_FUN_OBJ_2(modssl_conn_set_mtu_obj);

@@ -396,9 +396,6 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     self->minimum_version = MODSSL_TLS_1_2;
     self->maximum_version = MODSSL_TLS_1_3;
     self->max_fragment_length = 0;
-    #if MODSSL_HAS_DTLS
-    self->dtls_handshake_timeout_ms = MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS;
-    #endif
     self->psk = NULL;
     #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
     self->ecdsa_sign_callback = mp_const_none;
@@ -439,52 +436,11 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
         mbedtls_ssl_conf_session_tickets_cb(&self->conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse, &self->ticket);
     }
     #endif
-    #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
-    if (is_server && is_dtls) {
-        // Cookies are stateless (an HMAC over the client's transport id and a
-        // time stamp): constant memory whatever the number of clients.
-        ret = mbedtls_ssl_cookie_setup(&self->cookie, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
-        if (ret != 0) {
-            modssl_raise_error(ret);
-        }
-        mbedtls_ssl_conf_dtls_cookies(&self->conf, mbedtls_ssl_cookie_write, mbedtls_ssl_cookie_check, &self->cookie);
-    }
+    #if MODSSL_HAS_DTLS
+    modssl_dtls_context_setup(self);
     #endif
     return MP_OBJ_FROM_PTR(self);
 }
-
-#if defined(MBEDTLS_SSL_PROTO_DTLS)
-// dtls_handshake_timeout: seconds a DTLS server handshake may take from the
-// client's first datagram (None: no deadline).  Taken by each wrap.
-static mp_obj_t modssl_context_get_handshake_timeout(mp_obj_ssl_context_t *self) {
-    if (self->dtls_handshake_timeout_ms == 0) {
-        return mp_const_none;
-    }
-    #if MICROPY_PY_BUILTINS_FLOAT
-    return mp_obj_new_float((mp_float_t)self->dtls_handshake_timeout_ms / 1000);
-    #else
-    return mp_obj_new_int_from_uint(self->dtls_handshake_timeout_ms / 1000);
-    #endif
-}
-
-static void modssl_context_set_handshake_timeout(mp_obj_ssl_context_t *self, mp_obj_t value) {
-    if (value == mp_const_none) {
-        self->dtls_handshake_timeout_ms = 0;
-        return;
-    }
-    #if MICROPY_PY_BUILTINS_FLOAT
-    mp_float_t seconds = mp_obj_get_float(value);
-    #else
-    mp_int_t seconds = mp_obj_get_int(value);
-    #endif
-    // Positive, and within the ms tick's half range (about 24 days).
-    if (!(seconds > 0 && seconds <= 86400)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("dtls_handshake_timeout must be None or seconds above 0 and at most 86400"));
-    }
-    uint32_t ms = (uint32_t)(seconds * 1000);
-    self->dtls_handshake_timeout_ms = ms > 0 ? ms : 1;
-}
-#endif
 
 static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
@@ -495,6 +451,11 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     #endif
     #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
     if (modssl_sign_attr(self, attr, dest)) {
+        return;
+    }
+    #endif
+    #if MODSSL_HAS_DTLS
+    if (modssl_dtls_context_attr(self, attr, dest)) {
         return;
     }
     #endif
@@ -516,14 +477,6 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             dest[0] = self->max_fragment_length ? MP_OBJ_NEW_SMALL_INT(self->max_fragment_length) : mp_const_none;
         } else if (attr == MP_QSTR_release_buffers) {
             dest[0] = mp_obj_new_bool(!self->keep_buffers);
-        #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
-        } else if (attr == MP_QSTR_dtls_cookie_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
-            dest[0] = mp_obj_new_int_from_uint(self->cookie_timeout_s);
-        #endif
-        #if defined(MBEDTLS_SSL_PROTO_DTLS)
-        } else if (attr == MP_QSTR_dtls_handshake_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
-            dest[0] = modssl_context_get_handshake_timeout(self);
-        #endif
         } else {
             dest[1] = MP_OBJ_SENTINEL;
         }
@@ -566,21 +519,6 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             mp_raise_TypeError(MP_ERROR_TEXT("verify_callback must be callable or None"));
         }
         self->verify_callback = value;
-    #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
-    } else if (attr == MP_QSTR_dtls_cookie_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
-        // Seconds a HelloVerify cookie stays valid (0: forever).  Cookies are
-        // stateless, so this changes the check of every cookie, old or new.
-        mp_int_t seconds = mp_obj_get_int(value);
-        if (seconds < 0) {
-            mp_raise_ValueError(MP_ERROR_TEXT("dtls_cookie_timeout must be >= 0 seconds"));
-        }
-        mbedtls_ssl_cookie_set_timeout(&self->cookie, (unsigned long)seconds);
-        self->cookie_timeout_s = (unsigned long)seconds;
-    #endif
-    #if defined(MBEDTLS_SSL_PROTO_DTLS)
-    } else if (attr == MP_QSTR_dtls_handshake_timeout && self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
-        modssl_context_set_handshake_timeout(self, value);
-    #endif
     } else {
         return; // unknown attribute: leave dest[0] set, AttributeError follows
     }

@@ -1,7 +1,8 @@
 /*
- * modssl: DTLS in the connection core -- the retransmission timer, the
- * server handshake deadline, and the DTLS methods both faces share:
- * dtls_get_timeout(), dtls_handle_timeout() and set_mtu().
+ * modssl: DTLS -- in the connection core the retransmission timer, the
+ * server handshake deadline, and the DTLS methods both faces share
+ * (dtls_get_timeout(), dtls_handle_timeout(), set_mtu()); in SSLContext the
+ * DTLS server's HelloVerify cookies and its two timeouts.
  *
  * Built only when mbedTLS has DTLS (MBEDTLS_SSL_PROTO_DTLS): without it the
  * PROTOCOL_DTLS_* constants and these methods are absent.
@@ -10,6 +11,8 @@
  */
 #include "py/runtime.h"
 #include "py/mphal.h"
+
+#include "mbedtls/psa_util.h"
 
 #include "modssl.h"
 
@@ -113,5 +116,98 @@ static mp_obj_t ssl_conn_set_mtu(mp_obj_t self_in, mp_obj_t mtu_in) {
     return mp_const_none;
 }
 MP_DEFINE_CONST_FUN_OBJ_2(modssl_conn_set_mtu_obj, ssl_conn_set_mtu);
+
+/******************************************************************************/
+// SSLContext's DTLS server settings: HelloVerify cookies, and the
+// attributes dtls_cookie_timeout and dtls_handshake_timeout.
+
+void modssl_dtls_context_setup(mp_obj_ssl_context_t *self) {
+    self->dtls_handshake_timeout_ms = MODSSL_DTLS_HANDSHAKE_TIMEOUT_MS;
+    #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    if (self->protocol == MODSSL_PROTOCOL_DTLS_SERVER) {
+        // Cookies are stateless (an HMAC over the client's transport id and a
+        // time stamp): constant memory whatever the number of clients.
+        int ret = mbedtls_ssl_cookie_setup(&self->cookie, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+        if (ret != 0) {
+            modssl_raise_error(ret);
+        }
+        mbedtls_ssl_conf_dtls_cookies(&self->conf, mbedtls_ssl_cookie_write, mbedtls_ssl_cookie_check, &self->cookie);
+    }
+    #endif
+}
+
+// dtls_handshake_timeout: seconds a DTLS server handshake may take from the
+// client's first datagram (None: no deadline).  Taken by each wrap.
+static mp_obj_t modssl_context_get_handshake_timeout(mp_obj_ssl_context_t *self) {
+    if (self->dtls_handshake_timeout_ms == 0) {
+        return mp_const_none;
+    }
+    #if MICROPY_PY_BUILTINS_FLOAT
+    return mp_obj_new_float((mp_float_t)self->dtls_handshake_timeout_ms / 1000);
+    #else
+    return mp_obj_new_int_from_uint(self->dtls_handshake_timeout_ms / 1000);
+    #endif
+}
+
+static void modssl_context_set_handshake_timeout(mp_obj_ssl_context_t *self, mp_obj_t value) {
+    if (value == mp_const_none) {
+        self->dtls_handshake_timeout_ms = 0;
+        return;
+    }
+    #if MICROPY_PY_BUILTINS_FLOAT
+    mp_float_t seconds = mp_obj_get_float(value);
+    #else
+    mp_int_t seconds = mp_obj_get_int(value);
+    #endif
+    // Positive, and within the ms tick's half range (about 24 days).
+    if (!(seconds > 0 && seconds <= 86400)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("dtls_handshake_timeout must be None or seconds above 0 and at most 86400"));
+    }
+    uint32_t ms = (uint32_t)(seconds * 1000);
+    self->dtls_handshake_timeout_ms = ms > 0 ? ms : 1;
+}
+
+bool modssl_dtls_context_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t *dest) {
+    bool known = attr == MP_QSTR_dtls_handshake_timeout;
+    #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    known |= attr == MP_QSTR_dtls_cookie_timeout;
+    #endif
+    if (!known || self->protocol != MODSSL_PROTOCOL_DTLS_SERVER) {
+        return false;
+    }
+    if (dest[0] == MP_OBJ_NULL) {
+        // Load.
+        #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+        if (attr == MP_QSTR_dtls_cookie_timeout) {
+            dest[0] = mp_obj_new_int_from_uint(self->cookie_timeout_s);
+            return true;
+        }
+        #endif
+        dest[0] = modssl_context_get_handshake_timeout(self);
+        return true;
+    }
+    if (dest[1] == MP_OBJ_NULL) {
+        return true; // deleting attributes is not supported
+    }
+    // Store.
+    mp_obj_t value = dest[1];
+    #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+    if (attr == MP_QSTR_dtls_cookie_timeout) {
+        // Seconds a HelloVerify cookie stays valid (0: forever).  Cookies are
+        // stateless, so this changes the check of every cookie, old or new.
+        mp_int_t seconds = mp_obj_get_int(value);
+        if (seconds < 0) {
+            mp_raise_ValueError(MP_ERROR_TEXT("dtls_cookie_timeout must be >= 0 seconds"));
+        }
+        mbedtls_ssl_cookie_set_timeout(&self->cookie, (unsigned long)seconds);
+        self->cookie_timeout_s = (unsigned long)seconds;
+        dest[0] = MP_OBJ_NULL; // stored
+        return true;
+    }
+    #endif
+    modssl_context_set_handshake_timeout(self, value);
+    dest[0] = MP_OBJ_NULL; // stored
+    return true;
+}
 
 #endif // MODSSL_HAS_DTLS
