@@ -184,32 +184,29 @@ _REASONS = (
     (-0x6800, "DTLS handshake timed out"),
 )
 
-# Received fatal alerts, as OpenSSL 4's reason strings (pyOpenSSL 26's wheels).
-_ALERTS = (
-    (10, "tls alert unexpected message"),
-    (20, "tls alert bad record mac"),
-    (40, "tls alert handshake failure"),
-    (42, "tls alert bad certificate"),
-    (43, "tls alert unsupported certificate"),
-    (44, "tls alert certificate revoked"),
-    (45, "tls alert certificate expired"),
-    (46, "tls alert certificate unknown"),
-    (47, "tls alert illegal parameter"),
-    (48, "tlsv1 alert unknown ca"),
-    (49, "tlsv1 alert access denied"),
-    (50, "tlsv1 alert decode error"),
-    (51, "tlsv1 alert decrypt error"),
-    (70, "tlsv1 alert protocol version"),
-    (71, "tlsv1 alert insufficient security"),
-    (80, "tlsv1 alert internal error"),
-    (86, "tlsv1 alert inappropriate fallback"),
-    (90, "tlsv1 alert user cancelled"),
-    (109, "tlsv13 alert missing extension"),
-    (110, "tlsv1 unsupported extension"),
-    (112, "tlsv1 unrecognized name"),
-    (116, "tlsv13 alert certificate required"),
-    (120, "tlsv1 alert no application protocol"),
+# Received fatal alerts, as OpenSSL 4's reason strings (pyOpenSSL 26's wheels):
+# the alert's name as the C module's one table of alert names spells it, with
+# the prefix OpenSSL gives it (which says the TLS version that defined it).
+_ALERT_PREFIXES = (
+    ("tls alert ", (10, 20, 40, 42, 43, 44, 45, 46, 47)),
+    ("tlsv1 alert ", (48, 49, 50, 51, 70, 71, 80, 86, 90, 120)),
+    ("tlsv1 ", (110, 112)),
+    ("tlsv13 alert ", (109, 116)),
 )
+
+
+def _alert_reason(text):
+    """OpenSSL's reason for the C text "peer sent fatal alert: <name> (<number>)"."""
+    mark = text.rfind(" (")
+    try:
+        number = int(text[mark + 2:-1])
+    except ValueError:
+        return text
+    for prefix, numbers in _ALERT_PREFIXES:
+        if number in numbers:
+            name = text[text.find(": ") + 2:mark].replace("_", " ")
+            return prefix + ("user cancelled" if number == 90 else name)  # OpenSSL's spelling
+    return text
 
 
 def _lookup(pairs, key, default):
@@ -234,12 +231,7 @@ def _translate(exc):
     if code == _ERR_CONN_EOF:
         return SysCallError(-1, "Unexpected EOF")
     if code == _ERR_FATAL_ALERT:
-        # The C text ends with "(<alert number>)".
-        number = text[text.rfind("(") + 1:-1]
-        try:
-            return _ssl_error(_lookup(_ALERTS, int(number), text))
-        except ValueError:
-            return _ssl_error(text)
+        return _ssl_error(_alert_reason(text))
     if code > 0:  # an errno from the transport
         return SysCallError(code, errno.errorcode.get(code, str(code)))
     return _ssl_error(_lookup(_REASONS, code, text or repr(exc)))
