@@ -2,8 +2,8 @@
  * modssl: the connection core.
  *
  * One mp_obj_ssl_conn_t holds an mbedtls_ssl_context, the I/O callbacks that
- * move records to and from the peer (ssl_io.c), the DTLS retransmission
- * timer and the connection's state.  Every face uses it:
+ * move records to and from the peer (ssl_io.c), DTLS's timers (ssl_dtls.c)
+ * and the connection's state.  Every face uses it:
  *
  *   SSLSocket  a stream over a socket, TLS or DTLS (ssl_socket.c)
  *   SSLObject  CPython's memory-BIO object (ssl_bio.c)

@@ -4,12 +4,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <string.h>
-
 #include "py/runtime.h"
-#include "py/stream.h"
-#include "py/mperrno.h"
-#include "py/mphal.h"
 
 #include "modssl.h"
 
