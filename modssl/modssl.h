@@ -48,9 +48,10 @@
 #include "mbedtls/ssl_cookie.h"
 #include "mbedtls/ssl_ticket.h"
 
-// Read accessors for mbedTLS's record state (patches/mbedtls/0040); an
-// unpatched mbedTLS (ESP-IDF's) gets them from ports/esp32.
-#if !defined(MODSSL_MBEDTLS_SSL_ACCESSORS)
+// Read accessors for mbedTLS's record state and a certificate's path length
+// (patches/mbedtls/0040, 0041); an unpatched mbedTLS (ESP-IDF's) gets them
+// from ports/esp32.
+#if !defined(MODSSL_MBEDTLS_SSL_ACCESSORS) || !defined(MODSSL_MBEDTLS_X509_ACCESSORS)
 #include "modssl_mbedtls_accessors.h"
 #endif
 
@@ -257,7 +258,6 @@ int modssl_conn_check(mp_obj_ssl_conn_t *conn, int ret);
 int modssl_conn_handshake_step(mp_obj_ssl_conn_t *conn);
 int modssl_conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size);
 int modssl_conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size);
-void modssl_conn_close(mp_obj_ssl_conn_t *conn);
 void modssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
 
 // ssl_dtls.c

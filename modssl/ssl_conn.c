@@ -446,22 +446,6 @@ int modssl_conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
     return ret;
 }
 
-void modssl_conn_close(mp_obj_ssl_conn_t *conn) {
-    if (conn->closed) {
-        return;
-    }
-    conn->closed = true;
-    if (conn->ssl_live && conn->handshake_done && conn->last_error == 0) {
-        // Best effort: a clean close tells the peer this is not a truncation.
-        nlr_buf_t nlr;
-        if (nlr_push(&nlr) == 0) {
-            mbedtls_ssl_close_notify(&conn->ssl);
-            nlr_pop();
-        }
-    }
-    modssl_conn_free_ssl(conn);
-}
-
 /******************************************************************************/
 // Methods shared by both faces.
 

@@ -38,6 +38,24 @@ static mp_uint_t ssl_socket_write(mp_obj_t self_in, const void *buf, mp_uint_t s
     return ret;
 }
 
+// Close the TLS side (close_notify if the connection is healthy); the
+// caller closes the socket.
+static void ssl_socket_close_tls(mp_obj_ssl_conn_t *conn) {
+    if (conn->closed) {
+        return;
+    }
+    conn->closed = true;
+    if (conn->ssl_live && conn->handshake_done && conn->last_error == 0) {
+        // Best effort: a clean close tells the peer this is not a truncation.
+        nlr_buf_t nlr;
+        if (nlr_push(&nlr) == 0) {
+            mbedtls_ssl_close_notify(&conn->ssl);
+            nlr_pop();
+        }
+    }
+    modssl_conn_free_ssl(conn);
+}
+
 static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     mp_obj_t sock = conn->sock;
@@ -45,7 +63,7 @@ static mp_uint_t ssl_socket_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t
         if (sock == MP_OBJ_NULL) {
             return 0;
         }
-        modssl_conn_close(conn);
+        ssl_socket_close_tls(conn);
         conn->sock = MP_OBJ_NULL;
         return mp_get_stream(sock)->ioctl(sock, MP_STREAM_CLOSE, 0, errcode);
     }

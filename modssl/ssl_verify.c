@@ -150,56 +150,6 @@ static bool modssl_same_name(const mbedtls_x509_buf *a, const mbedtls_x509_buf *
     return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
 }
 
-// The pathLenConstraint of a certificate's basicConstraints (RFC 5280
-// 4.2.1.9), or -1 if it has none.  Read from the extensions mbedTLS has
-// already parsed (and so checked); mbedTLS keeps its own copy private.
-static int modssl_path_len(const mbedtls_x509_crt *crt) {
-    unsigned char *p = crt->v3_ext.p;
-    const unsigned char *end = p + crt->v3_ext.len;
-    size_t len;
-    // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
-    if (p == NULL || mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) {
-        return -1;
-    }
-    end = p + len;
-    while (p < end) {
-        // Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
-        if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) {
-            return -1;
-        }
-        const unsigned char *ext_end = p + len;
-        mbedtls_x509_buf oid = { .tag = MBEDTLS_ASN1_OID };
-        if (mbedtls_asn1_get_tag(&p, ext_end, &oid.len, MBEDTLS_ASN1_OID) != 0) {
-            return -1;
-        }
-        oid.p = p;
-        p += oid.len;
-        if (MBEDTLS_OID_CMP(MBEDTLS_OID_BASIC_CONSTRAINTS, &oid) != 0) {
-            p = (unsigned char *)ext_end;
-            continue;
-        }
-        int flag;
-        if (p < ext_end && *p == MBEDTLS_ASN1_BOOLEAN && mbedtls_asn1_get_bool(&p, ext_end, &flag) != 0) {
-            return -1;
-        }
-        // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
-        int path_len;
-        if (mbedtls_asn1_get_tag(&p, ext_end, &len, MBEDTLS_ASN1_OCTET_STRING) != 0
-            || mbedtls_asn1_get_tag(&p, ext_end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) {
-            return -1;
-        }
-        const unsigned char *bc_end = p + len;
-        if (p < bc_end && *p == MBEDTLS_ASN1_BOOLEAN && mbedtls_asn1_get_bool(&p, bc_end, &flag) != 0) {
-            return -1;
-        }
-        if (p >= bc_end || mbedtls_asn1_get_int(&p, bc_end, &path_len) != 0 || path_len < 0) {
-            return -1;
-        }
-        return path_len;
-    }
-    return -1;
-}
-
 // A certificate mbedTLS found no acceptable issuer for: say why, looking
 // for a certificate with the issuer's name further up the peer's chain or
 // among the trusted CAs.
@@ -218,8 +168,8 @@ static uint8_t modssl_untrusted_why(const mbedtls_x509_crt *crt, const mbedtls_x
                     && mbedtls_x509_crt_check_key_usage(p, MBEDTLS_X509_KU_KEY_CERT_SIGN) != 0)) {
                 return MODSSL_V_INVALID_CA;
             }
-            int path_len = modssl_path_len(p);
-            if (path_len >= 0 && path_len < depth) {
+            int max_pathlen = mbedtls_x509_crt_get_max_pathlen(p); // pathLenConstraint + 1, 0 if none
+            if (max_pathlen > 0 && max_pathlen < 1 + depth) {
                 return MODSSL_V_PATH_LENGTH;
             }
             return MODSSL_V_SIGNATURE;

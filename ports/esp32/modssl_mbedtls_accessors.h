@@ -1,5 +1,5 @@
 /*
- * The read accessors patches/mbedtls/0040 adds to mbedTLS's ssl.h, for an
+ * The read accessors patches/mbedtls/0040 and 0041 add to mbedTLS, for an
  * mbedTLS that does not have the project's patches: ESP-IDF's, which the
  * esp32 build links (modssl/micropython.cmake).  The one place outside
  * mbedTLS that reads these private fields.
@@ -10,6 +10,7 @@
 #define MODSSL_MBEDTLS_ACCESSORS_H
 
 #include "mbedtls/ssl.h"
+#include "mbedtls/x509_crt.h"
 
 #if !defined(MODSSL_MBEDTLS_SSL_ACCESSORS)
 static inline int mbedtls_ssl_get_out_msgtype(const mbedtls_ssl_context *ssl) {
@@ -25,6 +26,12 @@ static inline const unsigned char *mbedtls_ssl_get_in_msg(const mbedtls_ssl_cont
         *hslen = ssl->MBEDTLS_PRIVATE(in_hslen);
     }
     return ssl->MBEDTLS_PRIVATE(in_msg);
+}
+#endif
+
+#if !defined(MODSSL_MBEDTLS_X509_ACCESSORS)
+static inline int mbedtls_x509_crt_get_max_pathlen(const mbedtls_x509_crt *crt) {
+    return crt->MBEDTLS_PRIVATE(max_pathlen);
 }
 #endif
 
