@@ -148,5 +148,7 @@
 #define MBEDTLS_VERSION_C
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
+// The built-in root store (modssl/ssl_roots.c) serves trust anchors by issuer name.
+#define MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK
 
 #endif // MODSSL_MBEDTLS_CONFIG_MODSSL_H
