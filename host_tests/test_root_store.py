@@ -349,3 +349,30 @@ for der in ctx.get_ca_certs(True):
     assert loaded == pki["other_ca"].cert  # a loaded CA as given
     assert stored.subject == pki["ca"].cert.subject  # a store root: its name and key, not its signature
     assert stored.public_key() == pki["ca"].cert.public_key()
+
+
+def test_pyopenssl_set_default_verify_paths_trusts_the_store(mp, pki, tls_server, tmp_path):
+    blob = store_blob(tmp_path, pki["ca"].cert)
+    script = """
+import socket, tls
+from OpenSSL import SSL
+tls._roots(BLOB)
+ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)
+ctx.set_verify(SSL.VERIFY_PEER)
+if DEFAULT_PATHS:
+    ctx.set_default_verify_paths()
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+c = SSL.Connection(ctx, s)
+c.set_connect_state()
+c.set_tlsext_host_name(b"localhost")
+try:
+    c.do_handshake()
+    print("OK", c.get_peer_certificate().get_subject().CN)
+except SSL.Error as e:
+    print("ERROR", e)
+"""
+    server = tls_server("server_ec")
+    assert mp.run(script, BLOB=blob, PORT=server.port, DEFAULT_PATHS=True).lines == ["OK localhost"]
+    out = mp.run(script, BLOB=blob, PORT=server.port, DEFAULT_PATHS=False).lines
+    assert out[0].startswith("ERROR") and "no CA certificates" in out[0], out
