@@ -376,3 +376,11 @@ except SSL.Error as e:
     assert mp.run(script, BLOB=blob, PORT=server.port, DEFAULT_PATHS=True).lines == ["OK localhost"]
     out = mp.run(script, BLOB=blob, PORT=server.port, DEFAULT_PATHS=False).lines
     assert out[0].startswith("ERROR") and "no CA certificates" in out[0], out
+
+
+def test_bench_reports_the_flash_the_store_takes(firmware, pinned_roots):
+    from modssl_harness.benchmarks import sizes
+
+    cell = sizes.root_store_size(firmware)
+    table = len(roots_gen.blob(pinned_roots))
+    assert table < cell.value < table + 16_000  # the table, and the lookup code
