@@ -232,7 +232,8 @@ static const byte modssl_root_sig_alg[] = {
 #endif
 
 static size_t modssl_root_der_size(const modssl_root_t *r) {
-    return 2 * r->subject_len + r->spki_len + r->nc_len + 160;
+    // The two names, the key and the constraints, and at most about 150 bytes around them.
+    return 2 * r->subject_len + r->spki_len + r->nc_len + 200;
 }
 
 // Write the root's certificate at the end of buf; its start and length.
@@ -326,6 +327,9 @@ static int modssl_roots_ca_cb(void *ctx_in, mbedtls_x509_crt const *child, mbedt
         for (const mbedtls_x509_crt *ca = &ctx->cacert; ca != NULL && ca->raw.p != NULL && ret == 0; ca = ca->next) {
             if (modssl_name_cmp(ca->subject_raw.p, ca->subject_raw.len, issuer->p, issuer->len) == 0) {
                 ret = mbedtls_x509_crt_parse_der(out, ca->raw.p, ca->raw.len);
+                if (ret != MBEDTLS_ERR_X509_ALLOC_FAILED) {
+                    ret = 0;  // (it parsed when it was loaded)
+                }
             }
         }
     }
@@ -393,7 +397,9 @@ static mp_obj_t modssl_context_load_default_certs(size_t n_args, const mp_obj_t 
     if (!mp_obj_is_str(purpose)) {
         mp_raise_TypeError(MP_ERROR_TEXT("purpose must be ssl.Purpose.SERVER_AUTH or ssl.Purpose.CLIENT_AUTH"));
     }
-    qstr q = mp_obj_str_get_qstr(purpose);
+    size_t len;
+    const char *s = mp_obj_str_get_data(purpose, &len);
+    qstr q = qstr_find_strn(s, len);  // (interns nothing)
     if (q != MP_QSTR_SERVER_AUTH && q != MP_QSTR_CLIENT_AUTH) {
         mp_raise_ValueError(MP_ERROR_TEXT("purpose must be ssl.Purpose.SERVER_AUTH or ssl.Purpose.CLIENT_AUTH"));
     }
