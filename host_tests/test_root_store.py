@@ -60,6 +60,24 @@ def test_generator_reads_every_pinned_root_as_cryptography_does(pinned_roots):
             assert root.pathlen is None, label
 
 
+def test_pinned_bundle_is_cached_and_can_be_overridden(tmp_path, monkeypatch, pki):
+    calls: list[list[str]] = []
+    monkeypatch.setattr(sources, "_run", lambda cmd, *a, **k: calls.append(cmd))
+    tree = sources.unpacked("ca-certificates")  # fetched (pinned sha256) by the build
+    assert (tree / ".modssl-sha256").exists() and calls == []
+    monkeypatch.setenv("MODSSL_CA_BUNDLE", str(pki["ca"].cert_pem))
+    assert sources.ca_bundle() == pki["ca"].cert_pem.resolve()
+    out = tmp_path / "table.c"
+    assert roots_gen.generate(out, [sources.ca_bundle()]) == 1
+    assert "modssl_roots_table_len" in out.read_text()
+    monkeypatch.setenv("MODSSL_CA_BUNDLE", str(tmp_path / "missing.pem"))
+    with pytest.raises(sources.FetchError, match="MODSSL_CA_BUNDLE"):
+        sources.ca_bundle()
+    monkeypatch.setenv("MODSSL_ROOT_STORE", "yes")
+    with pytest.raises(roots_gen.RootError, match="give 0"):
+        roots_gen.wanted(True)
+
+
 LOOKUP_ALL = """
 import tls
 print("COUNT", tls._roots())
@@ -213,7 +231,21 @@ def _root(name: str, key, *, name_constraints: x509.NameConstraints | None = Non
     return b.sign(key, hashes.SHA256())
 
 
-def _leaf(tmp_path, issuer_cert, issuer_key, name="leaf"):
+def _intermediate(issuer_cert, issuer_key):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "store intermediate")]))
+        .issuer_name(issuer_cert.subject).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=20))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(issuer_key, hashes.SHA256())
+    )
+    return cert, key
+
+
+def _leaf(tmp_path, issuer_cert, issuer_key, name="leaf", chain=()):
     now = datetime.datetime.now(datetime.timezone.utc)
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
@@ -231,13 +263,14 @@ def _leaf(tmp_path, issuer_cert, issuer_key, name="leaf"):
     paths = {}
     for kind, data in (
         ("cert_pem", _pem(cert)),
+        ("chain_pem", _pem(cert) + b"".join(_pem(c) for c in chain)),
         ("key_pem", key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                       serialization.NoEncryption())),
     ):
         paths[kind] = tmp_path / f"{name}.{kind}"
         paths[kind].write_bytes(data)
     return Issued(name, cert, key, paths["cert_pem"], paths["key_pem"], paths["cert_pem"], paths["key_pem"],
-                  paths["key_pem"], paths["cert_pem"])
+                  paths["key_pem"], paths["chain_pem"])
 
 
 def test_name_constraints_of_a_store_root_are_enforced(mp, tmp_path):
@@ -257,6 +290,42 @@ def test_name_constraints_of_a_store_root_are_enforced(mp, tmp_path):
     with TlsEchoServer(_leaf(tmp_path, root, key, "leaf2")) as server:
         out = connect(mp, server, store_blob(tmp_path, root))
     assert out[0] == "CONNECTED b'ok'", out
+
+
+def test_path_length_of_a_store_root_is_enforced(mp, tmp_path):
+    from modssl_harness.hostserver import TlsEchoServer
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    for path_length, expected in ((0, "ERROR SSLCertVerificationError 25 certificate verify failed: path length "
+                                      "constraint exceeded"), (1, "CONNECTED b'ok'")):
+        root = _root("pathlen root", key, path_length=path_length)
+        inter, inter_key = _intermediate(root, key)
+        leaf = _leaf(tmp_path, inter, inter_key, f"leaf{path_length}", chain=(inter,))
+        with TlsEchoServer(leaf) as server:
+            out = connect(mp, server, store_blob(tmp_path, root))
+        assert out[0].startswith(expected), (path_length, out)
+
+
+def test_without_a_store_load_default_certs_loads_nothing(mp, pki, tls_server):
+    # What a firmware built with MODSSL_ROOT_STORE=0 does (an empty table
+    # here): as CPython on a system without certificates.
+    out = mp.run(
+        """
+import socket, ssl, tls
+print(tls._roots(EMPTY))
+ctx = ssl.create_default_context()
+print(sorted(ctx.cert_store_stats().items()), ctx.get_ca_certs())
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+try:
+    ctx.wrap_socket(s, server_hostname="localhost")
+except ValueError as e:
+    print(e)
+""",
+        EMPTY=roots_gen.blob([]), PORT=tls_server("server_ec").port,
+    ).lines
+    assert out == ["0", "[('crl', 0), ('x509', 0), ('x509_ca', 0)] []",
+                   "CERT_REQUIRED needs CA certificates: call load_verify_locations() first"]
 
 
 def test_verification_holds_only_the_roots_it_needs(mp, pki, tls_server, tmp_path):

@@ -168,14 +168,18 @@ static size_t modssl_roots_find(const byte *tab, size_t len, const byte *name, s
     return lo;
 }
 
-bool modssl_roots_has_subject(const mp_obj_ssl_context_t *ctx, const mbedtls_x509_buf *name) {
+int modssl_roots_max_pathlen(const mp_obj_ssl_context_t *ctx, const mbedtls_x509_buf *name) {
     if (!ctx->use_roots) {
-        return false;
+        return -1;
     }
     size_t len, count;
     const byte *tab = modssl_roots_data(&len);
-    modssl_roots_find(tab, len, name->p, name->len, &count);
-    return count != 0;
+    size_t i = modssl_roots_find(tab, len, name->p, name->len, &count);
+    modssl_root_t r;
+    if (count == 0 || !modssl_root_at(tab, len, i, &r)) {
+        return -1;
+    }
+    return r.pathlen + 1;           // mbedTLS's max_pathlen: 0 for none
 }
 
 /******************************************************************************/

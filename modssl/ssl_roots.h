@@ -25,8 +25,9 @@ MP_DECLARE_CONST_FUN_OBJ_KW(modssl_context_get_ca_certs_obj);
 // mbedTLS's trusted-CA callback, which serves the loaded CAs as well.
 void modssl_roots_apply(mp_obj_ssl_context_t *ctx);
 
-// Is there a root with this subject (DER Name) in the store the context uses?
-bool modssl_roots_has_subject(const mp_obj_ssl_context_t *ctx, const mbedtls_x509_buf *name);
+// A root with this subject (DER Name) in the store the context uses: its
+// max_pathlen as mbedTLS counts it (pathLen + 1, 0 for none); -1 if none.
+int modssl_roots_max_pathlen(const mp_obj_ssl_context_t *ctx, const mbedtls_x509_buf *name);
 
 #if MODSSL_TEST_HOOKS
 // tls._roots(table=...) and tls._roots_lookup(subject): test-only.

@@ -177,8 +177,10 @@ static uint8_t modssl_untrusted_why(const mbedtls_x509_crt *crt, const mp_obj_ss
             return MODSSL_V_SIGNATURE;
         }
     }
-    if (modssl_roots_has_subject(ctx, &crt->issuer_raw)) {
-        return MODSSL_V_SIGNATURE; // a root of that name, but not the key that signed
+    int root_pathlen = modssl_roots_max_pathlen(ctx, &crt->issuer_raw);
+    if (root_pathlen >= 0) {
+        // A root of the built-in store has the issuer's name.
+        return root_pathlen > 0 && root_pathlen < 1 + depth ? MODSSL_V_PATH_LENGTH : MODSSL_V_SIGNATURE;
     }
     return MODSSL_V_NO_LOCAL_ISSUER;
 }
