@@ -455,3 +455,50 @@ def test_bench_reports_the_flash_the_store_takes(firmware, pinned_roots):
     cell = sizes.root_store_size(firmware)
     table = len(roots_gen.blob(pinned_roots))
     assert table < cell.value < table + 16_000  # the table, and the lookup code
+
+
+STORE_SERVER = """
+import ssl, tls
+from listening import listen
+tls._roots(BLOB)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(CERT, KEY)
+ctx.load_default_certs(ssl.Purpose.CLIENT_AUTH)
+ctx.verify_mode = ssl.CERT_REQUIRED
+s, port = listen(1)
+print(port)
+for i in range(2):
+    c, addr = s.accept()
+    try:
+        t = ctx.wrap_socket(c, server_side=True)
+    except OSError as e:
+        print("HANDSHAKE-ERROR", getattr(e, "verify_code", None), e.args[1])
+        c.close()
+        continue
+    print("PEER", dict(x[0] for x in t.getpeercert()["subject"])["commonName"])
+    t.write(t.recv(2))
+    t.close()
+"""
+
+
+def test_server_verifies_client_certificates_with_the_store(mp, pki, tmp_path):
+    import socket
+    import ssl as host_ssl
+
+    # The store holds the client's CA (ca), not other_ca's.
+    bg = mp.start(STORE_SERVER, BLOB=store_blob(tmp_path, pki["ca"].cert),
+                  CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem))
+    port = int(bg.first_line)
+    for client in ("client_ec", "client_unknown_ca"):
+        ctx = host_ssl.create_default_context(cafile=str(pki["ca"].cert_pem))
+        ctx.load_cert_chain(pki[client].cert_pem, pki[client].key_pem)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
+                with ctx.wrap_socket(raw, server_hostname="localhost") as t:
+                    t.sendall(b"ok")
+                    t.recv(2)
+        except (OSError, host_ssl.SSLError):
+            pass  # the refused client learns it at its first read (TLS 1.3)
+    out = bg.finish().stdout.splitlines()
+    assert out[0] == "PEER device-client", out
+    assert out[1].startswith("HANDSHAKE-ERROR 20 certificate verify failed: unable to get local issuer certificate"), out
