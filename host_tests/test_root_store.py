@@ -502,3 +502,55 @@ def test_server_verifies_client_certificates_with_the_store(mp, pki, tmp_path):
     out = bg.finish().stdout.splitlines()
     assert out[0] == "PEER device-client", out
     assert out[1].startswith("HANDSHAKE-ERROR 20 certificate verify failed: unable to get local issuer certificate"), out
+
+
+def test_a_loaded_self_signed_server_certificate_is_trusted_with_the_store(mp, pki, tmp_path):
+    # A server certificate that is its own issuer (not a CA), loaded as the
+    # CA to trust: trusted with or without the store in use (mbedTLS trusts
+    # such a certificate by exact match; patch 0030 does it in callback mode too).
+    from modssl_harness.hostserver import TlsEchoServer
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOSTNAME)])
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=10))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOSTNAME)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    pem = tmp_path / "self.pem"
+    pem.write_bytes(_pem(cert))
+    keyfile = tmp_path / "self.key"
+    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    from modssl_harness.certs import Issued
+
+    leaf = Issued("self", cert, key, pem, keyfile, pem, keyfile, keyfile, pem)
+    blob = store_blob(tmp_path, pki["ca"].cert)
+    with TlsEchoServer(leaf) as server:
+        for store in (False, True):
+            out = mp.run(
+                """
+import socket, ssl, tls
+tls._roots(BLOB)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CAFILE)
+if STORE:
+    ctx.load_default_certs()
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+try:
+    t = ctx.wrap_socket(s, server_hostname="localhost")
+except OSError as e:
+    print("ERROR", e.args[1])
+else:
+    t.write(b"ok")
+    print("CONNECTED", t.recv(2))
+    t.close()
+""",
+                BLOB=blob, CAFILE=str(pem), STORE=store, PORT=server.port,
+            ).lines
+            assert out == ["CONNECTED b'ok'"], (store, out)
