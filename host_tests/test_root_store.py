@@ -561,3 +561,27 @@ else:
                 BLOB=blob, CAFILE=str(pem), STORE=store, PORT=server.port,
             ).lines
             assert out == ["CONNECTED b'ok'"], (store, out)
+
+
+def test_loaded_ca_found_by_mbedtls_name_rules_with_the_store(mp, tmp_path):
+    # The leaf's issuer names its CA in another string type and case
+    # (UTF8String "Mixed Case CA" for PrintableString "MIXED CASE CA"):
+    # mbedTLS's name rules match them, with or without the store in use.
+    from cryptography.x509.name import _ASN1Type
+    from modssl_harness.hostserver import TlsEchoServer
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "MIXED CASE CA", _type=_ASN1Type.PrintableString)])
+    ca = _root("unused", key, subject=ca_name)
+    (tmp_path / "ca.pem").write_bytes(_pem(ca))
+    issuer_view = x509.CertificateBuilder().subject_name(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Mixed Case CA", _type=_ASN1Type.UTF8String)]))
+    leaf_issuer = type("C", (), {"subject": issuer_view._subject_name})()
+    leaf = _leaf(tmp_path, leaf_issuer, key, "mixed")
+    assert leaf.cert.issuer.public_bytes() != ca.subject.public_bytes()
+    with TlsEchoServer(leaf) as server:
+        # An empty store: mbedTLS's list mode; a store with a root: callback mode.
+        other = _root("another root", ec.generate_private_key(ec.SECP256R1()))
+        for blob in (roots_gen.blob([]), store_blob(tmp_path, other)):
+            out = connect(mp, server, blob, cafile=str(tmp_path / "ca.pem"))
+            assert out[0] == "CONNECTED b'ok'", (len(blob), out)

@@ -27,8 +27,9 @@
  * mbedTLS keeps (patch 0017) and ssl_verify.c enforces.  Its signature is a
  * placeholder, its serial number 1 and its issuer its subject.
  *
- * Issuer names are compared as DER bytes, as ESP-IDF's bundle does: a CA
- * certificate's issuer field is a copy of its issuer's subject.
+ * The store's roots are found by the issuer name's DER bytes, as in ESP-IDF's
+ * bundle (a CA copies its subject into what it issues); loaded CAs by
+ * mbedTLS's own name rules, as without the store.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -316,6 +317,26 @@ static int modssl_root_parse(const modssl_root_t *r, mbedtls_x509_crt *chain) {
 
 #if MODSSL_ROOTS_LOOKUP
 
+// Could a and b be the same name to mbedTLS (which then decides, comparing
+// string types and set structure too)?  Same attribute types in order and
+// values equal but for ASCII case: what mbedTLS's own name comparison
+// accepts at most, so a loaded CA is found as in mbedTLS's list mode.
+static bool modssl_name_maybe_eq(const mbedtls_x509_name *a, const mbedtls_x509_name *b) {
+    for (; a != NULL && b != NULL; a = a->next, b = b->next) {
+        if (a->oid.len != b->oid.len || a->val.len != b->val.len
+            || (a->oid.len != 0 && memcmp(a->oid.p, b->oid.p, a->oid.len) != 0)) {
+            return false;
+        }
+        for (size_t i = 0; i < a->val.len; ++i) {
+            byte x = a->val.p[i], y = b->val.p[i];
+            if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) {
+                return false;
+            }
+        }
+    }
+    return a == NULL && b == NULL;
+}
+
 // The trusted certificates named as child's issuer: the context's own CAs,
 // then the store's roots.  mbedTLS frees the chain.
 static int modssl_roots_ca_cb(void *ctx_in, mbedtls_x509_crt const *child, mbedtls_x509_crt **candidates) {
@@ -329,7 +350,8 @@ static int modssl_roots_ca_cb(void *ctx_in, mbedtls_x509_crt const *child, mbedt
     int ret = 0;
     if (ctx->has_ca) {
         for (const mbedtls_x509_crt *ca = &ctx->cacert; ca != NULL && ca->raw.p != NULL && ret == 0; ca = ca->next) {
-            if (modssl_name_cmp(ca->subject_raw.p, ca->subject_raw.len, issuer->p, issuer->len) == 0) {
+            if (modssl_name_cmp(ca->subject_raw.p, ca->subject_raw.len, issuer->p, issuer->len) == 0
+                || modssl_name_maybe_eq(&ca->subject, &child->issuer)) {
                 ret = mbedtls_x509_crt_parse_der(out, ca->raw.p, ca->raw.len);
                 if (ret != MBEDTLS_ERR_X509_ALLOC_FAILED) {
                     ret = 0;  // (it parsed when it was loaded)
