@@ -90,6 +90,7 @@ def test_heap_and_size_rows(table: str) -> None:
     assert peak.replace(",", "").isdigit() and int(peak.replace(",", "")) > 0
     size = rows(table, "Firmware size")
     assert size["unix text (whole firmware)"][0].replace(",", "").isdigit()
+    assert int(size["unix: built-in root store (table + ssl_roots.c)"][0].replace(",", "")) > 50_000
 
 
 def test_ceiling_program_compiles(tmp_path: Path) -> None:

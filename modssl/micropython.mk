@@ -6,6 +6,9 @@
 # the project's configuration; the port's own `tls` must be switched off
 # (MICROPY_PY_SSL=0) so that nothing else builds a second copy.
 #
+# MODSSL_ROOTS_C (optional) is the root store's table, generated at build
+# time by tools/modssl_harness/roots_gen.py (see ssl_roots.c).
+#
 # MODSSL_TEST_HOOKS adds test-only functions (ssl_testhooks.c: tls._x25519...)
 # that host_tests/ use; the board builds (micropython.cmake) leave them out.
 
@@ -35,11 +38,19 @@ SRC_USERMOD_C += \
 	$(MODSSL_DIR)/ssl_socket.c \
 	$(MODSSL_DIR)/ssl_sign.c \
 	$(MODSSL_DIR)/ssl_x509.c \
+	$(MODSSL_DIR)/ssl_roots.c \
 	$(MODSSL_DIR)/ec_x25519.c \
 	$(MODSSL_DIR)/ec_p256.c \
 	$(MODSSL_DIR)/ssl_testhooks.c
 
 SRC_USERMOD_LIB_C += $(sort $(wildcard $(MODSSL_MBEDTLS_DIR)/library/*.c))
+
+# The built-in root store: MODSSL_ROOTS_C is the table roots_gen.py wrote
+# into the build directory (the harness passes it unless MODSSL_ROOT_STORE=0).
+ifneq ($(MODSSL_ROOTS_C),)
+SRC_USERMOD_LIB_C += $(MODSSL_ROOTS_C)
+CFLAGS_USERMOD += -DMODSSL_ROOT_STORE=1
+endif
 
 CFLAGS_USERMOD += \
 	-I$(MODSSL_DIR) \

@@ -14,6 +14,7 @@
 #include "mbedtls/version.h"
 
 #include "modssl.h"
+#include "ssl_roots.h"
 
 // SSLError is OSError itself (the MicroPython spec); these subclasses let
 // CPython-style code tell the cases apart while `except OSError` still works.
@@ -111,6 +112,8 @@ static const mp_rom_map_elem_t modssl_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR__x25519), MP_ROM_PTR(&modssl_x25519_obj) },
     { MP_ROM_QSTR(MP_QSTR__p256_verify), MP_ROM_PTR(&modssl_p256_verify_obj) },
     { MP_ROM_QSTR(MP_QSTR__p256_muladd), MP_ROM_PTR(&modssl_p256_muladd_obj) },
+    { MP_ROM_QSTR(MP_QSTR__roots), MP_ROM_PTR(&modssl_roots_table_obj) },
+    { MP_ROM_QSTR(MP_QSTR__roots_lookup), MP_ROM_PTR(&modssl_roots_lookup_obj) },
     #endif
 };
 static MP_DEFINE_CONST_DICT(modssl_module_globals, modssl_module_globals_table);

@@ -20,6 +20,8 @@
  *   ssl_x509.c     certificate helpers: getpeercert() dicts, data loading
  *   ssl_verify.c   the peer's name (RFC 6125), the verify callback, why a
  *                  certificate failed (OpenSSL verify codes)
+ *   ssl_roots.c    the built-in root store: load_default_certs(), lookup
+ *                  by issuer name during verification (ssl_roots.h)
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
  *   ec_x25519.c    X25519 for mbedTLS's Curve25519 (patches/mbedtls/0021)
  *   ssl_testhooks.c  test-only functions (unix build, MODSSL_TEST_HOOKS)
@@ -155,6 +157,7 @@ typedef struct _mp_obj_ssl_context_t {
     uint8_t verify_mode;            // MBEDTLS_SSL_VERIFY_*
     bool check_hostname;
     bool has_ca;
+    bool use_roots;                 // the built-in root store is trusted (ssl_roots.c)
     bool has_cert;
     bool keep_buffers;              // False (default): idle connections release their record buffers
     uint16_t minimum_version;

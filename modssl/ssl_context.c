@@ -18,6 +18,7 @@
 #include "psa/crypto.h"
 
 #include "modssl.h"
+#include "ssl_roots.h"
 
 // Ticket lifetime for TLS session resumption (seconds).
 #define MODSSL_TICKET_LIFETIME_S (86400)
@@ -259,6 +260,7 @@ static void modssl_context_add_ca(mp_obj_ssl_context_t *self, mp_obj_t data_obj,
     }
     self->has_ca = true;
     mbedtls_ssl_conf_ca_chain(&self->conf, &self->cacert, NULL);
+    modssl_roots_apply(self);
 }
 
 // load_verify_locations(cafile=None, cadata=None): calls accumulate.
@@ -392,6 +394,7 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     self->verify_mode = is_server ? MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED;
     self->check_hostname = !is_server;
     self->has_ca = false;
+    self->use_roots = false;
     self->has_cert = false;
     self->minimum_version = MODSSL_TLS_1_2;
     self->maximum_version = MODSSL_TLS_1_3;
@@ -548,6 +551,10 @@ static const mp_rom_map_elem_t ssl_context_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&ssl_context___del___obj) },
     { MP_ROM_QSTR(MP_QSTR_load_cert_chain), MP_ROM_PTR(&ssl_context_load_cert_chain_obj) },
     { MP_ROM_QSTR(MP_QSTR_load_verify_locations), MP_ROM_PTR(&ssl_context_load_verify_locations_obj) },
+    { MP_ROM_QSTR(MP_QSTR_load_default_certs), MP_ROM_PTR(&modssl_context_load_default_certs_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_default_verify_paths), MP_ROM_PTR(&modssl_context_set_default_verify_paths_obj) },
+    { MP_ROM_QSTR(MP_QSTR_cert_store_stats), MP_ROM_PTR(&modssl_context_cert_store_stats_obj) },
+    { MP_ROM_QSTR(MP_QSTR_get_ca_certs), MP_ROM_PTR(&modssl_context_get_ca_certs_obj) },
     { MP_ROM_QSTR(MP_QSTR_get_ciphers), MP_ROM_PTR(&modssl_context_get_ciphers_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_ciphers), MP_ROM_PTR(&modssl_context_set_ciphers_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_alpn_protocols), MP_ROM_PTR(&ssl_context_set_alpn_protocols_obj) },

@@ -31,6 +31,7 @@
 #include "mbedtls/x509.h"
 
 #include "modssl.h"
+#include "ssl_roots.h"
 
 /******************************************************************************/
 // Names.
@@ -153,7 +154,8 @@ static bool modssl_same_name(const mbedtls_x509_buf *a, const mbedtls_x509_buf *
 // A certificate mbedTLS found no acceptable issuer for: say why, looking
 // for a certificate with the issuer's name further up the peer's chain or
 // among the trusted CAs.
-static uint8_t modssl_untrusted_why(const mbedtls_x509_crt *crt, const mbedtls_x509_crt *cas, int depth) {
+static uint8_t modssl_untrusted_why(const mbedtls_x509_crt *crt, const mp_obj_ssl_context_t *ctx, int depth) {
+    const mbedtls_x509_crt *cas = &ctx->cacert;
     if (modssl_same_name(&crt->issuer_raw, &crt->subject_raw)) {
         return depth == 0 ? MODSSL_V_SELF_SIGNED : MODSSL_V_SELF_SIGNED_IN_CHAIN;
     }
@@ -175,13 +177,18 @@ static uint8_t modssl_untrusted_why(const mbedtls_x509_crt *crt, const mbedtls_x
             return MODSSL_V_SIGNATURE;
         }
     }
+    int root_pathlen = modssl_roots_max_pathlen(ctx, &crt->issuer_raw);
+    if (root_pathlen >= 0) {
+        // A root of the built-in store has the issuer's name.
+        return root_pathlen > 0 && root_pathlen < 1 + depth ? MODSSL_V_PATH_LENGTH : MODSSL_V_SIGNATURE;
+    }
     return MODSSL_V_NO_LOCAL_ISSUER;
 }
 
 // The most telling verify code for one certificate's mbedTLS flags.
-static uint8_t modssl_flags_code(uint32_t flags, const mbedtls_x509_crt *crt, const mbedtls_x509_crt *cas, int depth, bool ip) {
+static uint8_t modssl_flags_code(uint32_t flags, const mbedtls_x509_crt *crt, const mp_obj_ssl_context_t *ctx, int depth, bool ip) {
     if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
-        return modssl_untrusted_why(crt, cas, depth);
+        return modssl_untrusted_why(crt, ctx, depth);
     }
     static const struct { uint32_t flag; uint8_t code; } map[] = {
         {MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE | MBEDTLS_X509_BADCERT_NS_CERT_TYPE, MODSSL_V_PURPOSE},
@@ -423,7 +430,7 @@ int modssl_verify_cb(void *conn_in, mbedtls_x509_crt *crt, int depth, uint32_t *
         }
         conn->nc_count = 0;
     }
-    modssl_verify_note(conn, modssl_flags_code(*flags, crt, &ctx->cacert, depth, ip), depth, crt);
+    modssl_verify_note(conn, modssl_flags_code(*flags, crt, ctx, depth, ip), depth, crt);
     if (*flags != 0 && conn->server_side && ctx->verify_mode == MBEDTLS_SSL_VERIFY_OPTIONAL) {
         // A server with CERT_OPTIONAL: a client need not send a certificate,
         // but one it sends must be valid (as with OpenSSL).  mbedTLS's own

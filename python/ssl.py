@@ -41,13 +41,19 @@ class Purpose:
 
 
 def create_default_context(purpose=Purpose.SERVER_AUTH, *, cafile=None, capath=None, cadata=None):
-    """A context with CPython's secure defaults (verification on for clients)."""
+    """A context with CPython's secure defaults (verification on for clients).
+
+    Without cafile/capath/cadata a verifying context trusts the firmware's
+    built-in root store (load_default_certs()), as CPython trusts the system's.
+    """
     if purpose == Purpose.SERVER_AUTH:
         ctx = SSLContext(PROTOCOL_TLS_CLIENT)
     else:
         ctx = SSLContext(PROTOCOL_TLS_SERVER)
     if cafile is not None or cadata is not None or capath is not None:
         ctx.load_verify_locations(cafile, capath, cadata)
+    elif ctx.verify_mode != CERT_NONE:
+        ctx.load_default_certs(purpose)
     return ctx
 
 

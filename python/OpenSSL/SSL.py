@@ -441,6 +441,7 @@ class Context:
         self._passwd_cb = None
         self._passwd_userdata = None
         self._cas = []  # CA certificate data, PEM or DER
+        self._default_paths = False  # set_default_verify_paths(): the firmware's root store
         self._ciphers = None  # TLS 1.2 suites, IANA names
         self._tls13 = None
         self._alpn = None
@@ -603,8 +604,9 @@ class Context:
         self._cas.extend(found)
 
     def set_default_verify_paths(self):
-        # A board has no system trust store; callers must load their CAs.
-        pass
+        # The firmware's built-in root store (nothing where a board has none).
+        self._mutable()
+        self._default_paths = True
 
     def set_verify(self, mode, callback=None):
         if not isinstance(mode, int):
@@ -774,6 +776,8 @@ class Context:
             t.load_cert_chain(self._cert + self._extra, self._key, self._password())
         for data in self._cas:
             t.load_verify_locations(cadata=data)
+        if self._default_paths:
+            t.set_default_verify_paths()
         mode = self._verify_mode
         if not mode & VERIFY_PEER:
             t.verify_mode = tls.CERT_NONE

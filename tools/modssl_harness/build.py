@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import paths, sources
+from . import paths, roots_gen, sources
 from .progress import step
 
 UNIX_FLAVOURS = ("modssl", "stock", "asan", "nodtls")
@@ -117,6 +117,10 @@ def build_unix(flavour: str = "modssl") -> Path:
             f"MODSSL_PORT_CONFIG_DIR={paths.REPO / 'ports' / 'unix'}",
             f"FROZEN_MANIFEST={paths.REPO / 'manifest.py'}",
         ]
+        # The built-in root store: on by default (MODSSL_ROOT_STORE=0 leaves it out).
+        table = roots_gen.table_for_build(out / "roots", default=True)
+        if table is not None:
+            args.append(f"MODSSL_ROOTS_C={table}")
     if flavour == "asan":
         # The port's own -Os stays: at -O1 its x64 nlr (exception unwinding)
         # crashes under the sanitizers.

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import paths, picotool, sources, uf2
+from . import paths, picotool, roots_gen, sources, uf2
 from .build import BuildError, fresh_build_dir_if_flags_changed, jobs, micropython_lib_stub, mpy_cross, run_make
 from .progress import step
 
@@ -27,6 +27,8 @@ STOCK_BOARD = "STOCK_PICO_TLS"
 # Each modssl board's size baseline: the same board with upstream's `tls`.
 BASELINES = {"MODSSL_PICO": STOCK_BOARD, "MODSSL_PICO_W": "STOCK_PICO_W_TLS"}
 BOARDS_DIR = paths.REPO / "firmware" / "rp2"
+# The built-in root store goes into boards with a network (MODSSL_ROOT_STORE=0/1 overrides).
+ROOT_STORE_DEFAULT = {"MODSSL_PICO": False, "MODSSL_PICO_W": True}
 
 # lib/ directories a board needs beyond the port's (which sources.py fills),
 # with a file proving each is there.  Debian has lwIP but neither the CYW43
@@ -114,6 +116,9 @@ def build_rp2(flavour: str = "modssl", board: str | None = None) -> Path:
     ]
     if flavour == "modssl":
         cmake_args.append(f"-DUSER_C_MODULES={paths.REPO / 'modssl' / 'micropython.cmake'}")
+        table = roots_gen.table_for_build(out / "roots", default=ROOT_STORE_DEFAULT.get(board, False))
+        if table is not None:
+            cmake_args.append(f"-DMODSSL_ROOTS_C={table}")
     # makemanifest.py reads MICROPY_MPYCROSS from the environment; set, it
     # also stops CMake from building mpy-cross inside the source tree.
     env = dict(os.environ, MICROPY_MPYCROSS=str(exe_mpy_cross))

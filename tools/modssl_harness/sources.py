@@ -101,6 +101,18 @@ SOURCES = {
             strip="picotool-2.1.1",
             incomplete_ok=True,
         ),
+        # The built-in root store (modssl/ssl_roots.c): Mozilla's roots as
+        # Debian ships them, one PEM file per root.  Arch-all .deb; only
+        # read at build time by roots_gen.py, never committed.
+        Source(
+            "ca-certificates",
+            "ca-certificates",
+            "20250419+deb13u1",
+            "ca-certificates_20250419+deb13u1_all.deb",
+            "c10585ac22c7f617a73d394eea29ba71d0356f350ae973b19043d1b017f80f54",
+            "deb",
+            strip="usr/share/ca-certificates/mozilla",
+        ),
     )
 }
 
@@ -307,6 +319,18 @@ def mbedtls_tree() -> Path:
             raise FetchError(f"MBEDTLS_DIR={user} is not an mbedTLS tree (no library/ssl_tls.c)")
         return tree
     return unpacked("mbedtls")
+
+
+def ca_bundle() -> Path:
+    """The roots of the built-in store: MODSSL_CA_BUNDLE (a PEM bundle, or a
+    directory of PEM files) if given, else Debian's pinned Mozilla roots."""
+    user = os.environ.get("MODSSL_CA_BUNDLE")
+    if user:
+        path = Path(user).resolve()
+        if not path.exists():
+            raise FetchError(f"MODSSL_CA_BUNDLE={user}: no such file or directory")
+        return path
+    return unpacked("ca-certificates")
 
 
 def fetch_all(names: list[str] | None = None) -> dict[str, Path]:

@@ -48,6 +48,10 @@ def run(sec: Section, ours: Path, stock: Path, none: Path | None, rp2_json: Path
         added = {k: Single(v.value - cells["none"].value, "B") if isinstance(v, Single) else v
                  for k, v in cells.items() if k != "none"}
         sec.add("unix text added by the TLS module", **added, none=Single(0, "B"))
+    sec.add("unix: built-in root store (table + ssl_roots.c)", ours=root_store_size(ours),
+            stock=Missing("no store"), none=Missing("no store"),
+            note="the roots' table (flash) and the lookup code, from the unix build's objects; "
+                 "rp2 boards with a network carry the same table")
     found = rp2_report(rp2_json)
     if found is None:
         sec.add("rp2 flash", ours=Missing("not built"), stock=Missing("not built"), none=Missing("not built"))
@@ -59,10 +63,24 @@ def run(sec: Section, ours: Path, stock: Path, none: Path | None, rp2_json: Path
     rp2_breakdown(sec)
 
 
+def root_store_size(exe: Path | None) -> Cell:
+    """Bytes the built-in root store adds: its generated table and ssl_roots.c's code."""
+    if exe is None:
+        return Missing("not built")
+    table = exe.parent / "roots" / "modssl_roots_table.c"
+    code = exe.parent / "build" / "modssl" / "ssl_roots.o"
+    if not table.exists() or not code.exists():
+        return Missing("built without the store")
+    m = re.search(r"modssl_roots_table_len = (\d+);", table.read_text())
+    out = subprocess.run(["size", str(code)], capture_output=True, text=True, check=True).stdout.splitlines()
+    return Single(int(m.group(1)) + int(out[1].split()[0]), "B") if m else Missing("unreadable table")
+
+
 # Flash by part, from the linker map of each rp2 build: every input section
 # the image keeps (code, read-only data, initialised data) goes to the part
 # its object file belongs to.
 PARTS = (
+    ("modssl built-in root store (table)", r"modssl_roots_table"),
     ("modssl C", r"/modssl/"),
     ("frozen Python", r"frozen_content"),
     ("mbedTLS: TLS 1.3", r"/library/ssl_tls13"),
