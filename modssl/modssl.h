@@ -273,10 +273,14 @@ uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr);
 void modssl_psa_init(void);
 
 #if MODSSL_TEST_HOOKS
-// ssl_testhooks.c: tls._x25519, _p256_verify and _p256_muladd.
+// ssl_testhooks.c: tls._x25519, _p256_verify, _p256_muladd, _p256_ecdh,
+// _p256_sign and _p256_generate.
 extern const mp_obj_fun_builtin_var_t modssl_x25519_obj;
 extern const mp_obj_fun_builtin_fixed_t modssl_p256_verify_obj;
 extern const mp_obj_fun_builtin_var_t modssl_p256_muladd_obj;
+extern const mp_obj_fun_builtin_var_t modssl_p256_ecdh_obj;
+extern const mp_obj_fun_builtin_var_t modssl_p256_sign_obj;
+extern const mp_obj_fun_builtin_fixed_t modssl_p256_generate_obj;
 #endif
 
 // ssl_errors.c
