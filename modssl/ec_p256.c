@@ -1,19 +1,26 @@
 /*
- * P-256 R = m P + n Q for signature verification, and its hook into mbedTLS.
+ * P-256 for small cores, and its hooks into mbedTLS: R = m P + n Q for
+ * signature verification, and R = k P for secret k (key generation, ECDSA
+ * signing, ECDH).
  *
- * ECDSA verification computes u1 G + u2 Q.  mbedTLS does it as two comb
- * multiplications over its bignum code (the second one building a comb
- * table for Q every time), about 56 million cycles on an RP2040.  Here:
- * GF(p) in Montgomery form over the radix-2^16 limbs and Thumb-1 products of
- * ec_x25519.c (P-256's p is -1 mod 2^96, so each Montgomery step is four
- * additions of one 16-bit digit), Jacobian coordinates, and one shared chain
- * of doublings with 4-bit windows of both scalars.
+ * GF(p) is in Montgomery form over the radix-2^16 limbs and Thumb-1 products
+ * of ec_x25519.c (P-256's p is -1 mod 2^96, so each Montgomery step is four
+ * additions of one 16-bit digit).  The field operations are constant-time:
+ * no branch or memory index depends on the values (final subtractions select
+ * with masks).
  *
- * The scalars and points of a verification are public, so this code is NOT
- * constant-time and must not see secrets: patches/mbedtls/0022 calls it only
- * from mbedtls_ecp_muladd(), which mbedTLS documents as not for secret
- * scalars and uses for ECDSA verification.  Signing and ECDH keep mbedTLS's
- * own constant-time code.
+ * Verification (modssl_ecp_p256_muladd, patches/mbedtls/0022): mbedTLS
+ * computes u1 G + u2 Q as two comb multiplications over its bignum code (the
+ * second one building a comb table for Q every time), about 46 million
+ * cycles on an RP2040.  Here: Jacobian coordinates and one shared chain of
+ * doublings with 4-bit windows of both scalars.  The scalars and points of a
+ * verification are public, so this part is NOT constant-time and must not
+ * see secrets: 0022 calls it only from mbedtls_ecp_muladd(), which mbedTLS
+ * documents as not for secret scalars and uses for ECDSA verification.
+ *
+ * Secret scalars (modssl_ecp_p256_mul, patches/mbedtls/0035): constant-time
+ * k P with complete projective formulas, masked table lookups and a comb
+ * table for G; see "k P for secret k" below.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -557,8 +564,8 @@ static void pp_lookup(pj_t *r, const pj16_t tab[8], int32_t d) {
             r->z[i] |= tab[j].z[i] & take;
         }
     }
-    pe_t y;
-    static const pe_t zero = { 0 };
+    pe_t zero, y;
+    memset(zero, 0, sizeof(zero));
     pe_sub(y, zero, r->y);                          // -P = (X : -Y : Z)
     for (int i = 0; i < PE_LIMBS; i++) {
         r->y[i] ^= (r->y[i] ^ y[i]) & neg;
