@@ -254,8 +254,8 @@ def test_ecdh_refuses_bad_peers_and_keys(mp):
     bad_peers = [
         b"\x04" + (5).to_bytes(32, "big") + (7).to_bytes(32, "big"),        # not on the curve
         b"\x04" + g[1:33] + ((y + 1) % P).to_bytes(32, "big"),              # x of G, wrong y
-        b"\x04" + (x + P).to_bytes(33, "big")[1:] + g[33:],                 # x + p (wraps 256 bits: off curve)
-        b"\x04" + g[1:33] + (P - y + P).to_bytes(33, "big")[1:],            # y not reduced
+        b"\x04" + (x + P).to_bytes(33, "big")[1:] + g[33:],                 # x + p, cut to 256 bits: off curve
+        b"\x04" + P.to_bytes(32, "big") + g[33:],                           # x = p: not below p
         b"\x00",                                                            # the point at infinity
         b"\x04" + bytes(64),                                                # (0, 0)
         g[:64],                                                             # too short

@@ -18,6 +18,8 @@
  *                  certificate failed (OpenSSL verify codes)
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
  *   ec_x25519.c    X25519 for mbedTLS's Curve25519 (patches/mbedtls/0021)
+ *   ec_p256.c      P-256 for mbedTLS's secp256r1: verification's m P + n Q
+ *                  (0022), constant-time k P for keys, signing, ECDH (0035)
  *   ssl_testhooks.c  test-only functions (unix build, MODSSL_TEST_HOOKS)
  *
  * SPDX-License-Identifier: MIT
