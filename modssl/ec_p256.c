@@ -417,9 +417,9 @@ static const pe_t P256_B = {
 // The comb table for k G: entry c - 1 (c = 1..15) is the affine point
 // c0 G + c1 2^64 G + c2 2^128 G + c3 2^192 G (c = c0 + 2 c1 + 4 c2 + 8 c3),
 // x then y in Montgomery form, 16-bit limbs, least significant first.
-// 960 bytes of flash; k G then costs 64 doublings and 64 mixed additions
-// instead of 256 and 65.  Computed with `cryptography`; every entry is
-// checked by host_tests/test_p256.py's public keys and signatures.
+// 960 bytes of flash; k G then costs 64 doublings and 64 additions (with
+// Z = 1) instead of 256 and 65.  Computed with `cryptography`; every entry
+// is checked by host_tests/test_p256.py's public keys and signatures.
 typedef struct {
     uint16_t x[PE_LIMBS], y[PE_LIMBS];
 } pa16_t;
@@ -604,8 +604,8 @@ static int pp_finish(uint8_t out[64], pj_t *a) {
 
 // r = k G with the comb table: column j of the scalar (bits j, 64 + j,
 // 128 + j, 192 + j) picks an entry, read by scanning all fifteen under
-// masks; a zero column adds nothing (the sum is computed with whatever the
-// scan left and dropped under a mask).
+// masks; a zero column adds nothing (the sum is computed all the same, with
+// the (0, 0) the scan left, and dropped under a mask).
 static void pp_mul_base(pj_t *r, const uint8_t k[32]) {
     pj_t sum, pt;
     pj_set_infinity(r);
