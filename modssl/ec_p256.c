@@ -406,7 +406,10 @@ int modssl_p256_muladd_raw(uint8_t out[64], const uint8_t m[32], const uint8_t p
 // included, so no case is ever told apart.  The scalar is read in 65 signed
 // 4-bit digits in [-8, 8] (Booth recoding), one table entry taken per digit
 // by scanning all entries under masks and negated under a mask: a fixed
-// sequence of 256 doublings and 65 additions whatever the scalar.
+// sequence of 256 doublings and 65 additions whatever the scalar.  The four
+// doublings between additions run in Jacobian coordinates (pj_double, which
+// has no exceptional case on P-256: see pp_to_jacobian): k P costs a fifth
+// less than with the complete doubling.
 
 // 2^256 b mod p: the curve's b in Montgomery form.
 static const pe_t P256_B = {
@@ -572,6 +575,33 @@ static void pp_lookup(pj_t *r, const pj16_t tab[8], int32_t d) {
     }
 }
 
+// Projective (X : Y : Z) to Jacobian (X Z : Y Z^2 : Z) and back ((X Z : Y :
+// Z^3)), for the doublings, which are cheaper in Jacobian coordinates
+// (pj_double: no exceptional case on P-256, whose points all have y != 0, and
+// the point at infinity stays (0 : Y : 0) with Y != 0).  The point at
+// infinity (0 : Y : 0) must keep its Y going to Jacobian: kept under a mask.
+static void pp_to_jacobian(pj_t *a) {
+    pe_t z2, y;
+    pe_sqr(z2, a->z);
+    pe_mul(a->x, a->x, a->z);
+    pe_mul(y, a->y, z2);
+    uint32_t any = 0;
+    for (int i = 0; i < PE_LIMBS; i++) {
+        any |= a->z[i];
+    }
+    uint32_t keep = ct_eq_mask(any, 0);
+    for (int i = 0; i < PE_LIMBS; i++) {
+        a->y[i] = y[i] ^ ((y[i] ^ a->y[i]) & keep);
+    }
+}
+
+static void pj_to_projective(pj_t *a) {
+    pe_t z2;
+    pe_mul(a->x, a->x, a->z);
+    pe_sqr(z2, a->z);
+    pe_mul(a->z, z2, a->z);
+}
+
 // Digit i of the scalar's signed radix-16 form (i = 0..64, least significant
 // first): -8 b(4i+3) + 4 b(4i+2) + 2 b(4i+1) + b(4i) + b(4i-1), bits of the
 // big-endian k (b(-1) = b(256..) = 0).  Bit positions are public.
@@ -672,9 +702,11 @@ int modssl_p256_mul_raw(uint8_t out[64], const uint8_t k[32], const uint8_t p[64
     }
     pp_lookup(&acc, tab, scalar_digit(k, 64));
     for (int i = 63; i >= 0; i--) {
+        pp_to_jacobian(&acc);
         for (int d = 0; d < 4; d++) {
-            pp_double(&acc, &acc);
+            pj_double(&acc, &acc);
         }
+        pj_to_projective(&acc);
         pp_lookup(&pt, tab, scalar_digit(k, i));
         pp_add(&acc, &acc, &pt);
     }
