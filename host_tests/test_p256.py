@@ -1,19 +1,25 @@
-"""P-256 verification's m P + n Q (modssl/ec_p256.c, wired into mbedTLS by
-patches/mbedtls/0022).
+"""P-256 in modssl/ec_p256.c: verification's m P + n Q (patches/mbedtls/0022)
+and the constant-time k P of key generation, ECDSA signing and ECDH
+(patches/mbedtls/0035).
 
 Through the unix firmware's test hooks: `tls._p256_muladd` calls
 mbedtls_ecp_muladd() itself (edge scalars and points, the cases the point
-formulas do not cover), `tls._p256_verify` PSA's ECDSA verification; both are
-checked against `cryptography`.  The rp2 firmware's Thumb-1 path is checked on
-a bare emulated Cortex-M0+ core (modssl_harness.bare_m0).  TLS handshakes with
-ECDSA P-256 certificates (test_tls_client.py, test_tls_server.py) verify
-through it too.
+formulas do not cover), `tls._p256_verify` PSA's ECDSA verification,
+`tls._p256_ecdh`, `_p256_sign` and `_p256_generate` PSA's key agreement,
+public-key export, signing and key generation; all are checked against
+`cryptography`.  The rp2 firmware's Thumb-1 path is checked on a bare
+emulated Cortex-M0+ core (modssl_harness.bare_m0), where k P must also take
+the same number of cycles for every scalar.  Then TLS 1.2 and 1.3 handshakes
+whose only key exchange is P-256 ECDHE, with OpenSSL on the other end, in
+both roles (the server signs with its ECDSA P-256 key).
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
+import subprocess
 
 import pytest
 from cryptography.exceptions import InvalidSignature
@@ -183,9 +189,231 @@ def test_bench_reports_primitive_cycles():
 
     if bare_m0.available():
         pytest.skip(f"needs {bare_m0.available()}")
+    from modssl_harness.benchmarks.stats import Stat
+
     section = emulated.primitives_section()
     emulated.run_primitives(section)
-    assert [r.name.split(",")[0].split(" ")[0] for r in section.rows] == ["X25519", "P-256"]
+    assert [r.name.split(",")[0].split(" ")[0] for r in section.rows] == ["X25519", "P-256", "P-256", "P-256",
+                                                                         "RSA-2048"]
     for row in section.rows:
-        assert isinstance(row.cells["emu"], Single) and row.cells["emu"].value > 0, row
+        for column in ("stock", "modssl"):
+            assert isinstance(row.cells[column], Stat) and row.cells[column].median > 0, row
+    assert isinstance(section.rows[0].cells["published"], Single)
     assert "public-key primitives" in report.markdown([section])
+
+
+ECDH = """
+import binascii, tls
+h = binascii.unhexlify
+for d, peer in CASES:
+    try:
+        r = tls._p256_ecdh(h(d), peer and h(peer))
+        print(binascii.hexlify(r).decode())
+    except ValueError as e:
+        print("ValueError", e)
+"""
+
+
+def run_ecdh(mp, cases: list[tuple[bytes, bytes | None]]) -> list[str]:
+    out = mp.run(ECDH, CASES=[(d.hex(), p and p.hex()) for d, p in cases]).lines
+    assert len(out) == len(cases), out
+    return out
+
+
+def shared(d: int, q: int) -> str:
+    """The ECDH secret of private key d and public key q G, by cryptography."""
+    peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point(q))
+    return ec.derive_private_key(d, ec.SECP256R1()).exchange(ec.ECDH(), peer).hex()
+
+
+# Private keys at the edges: the smallest and largest, every digit of the
+# scalar's signed radix-16 form at +-8 and 0, single bits.
+EDGE_KEYS = [1, 2, 3, 4, 7, 8, 9, 15, 16, 17, N - 1, N - 2, N - 8, N - 16, 2**255, 2**128 + 1,
+             int("8" * 64, 16), int("78" * 32, 16), int("f0" * 32, 16) % N]
+
+
+def test_public_keys_match_cryptography(mp):
+    keys = EDGE_KEYS + [random.randrange(1, N) for _ in range(12)]
+    out = run_ecdh(mp, [(d.to_bytes(32, "big"), None) for d in keys])
+    assert out == [point(d).hex() for d in keys]
+
+
+def test_ecdh_matches_cryptography(mp):
+    cases = [(random.randrange(1, N), random.randrange(1, N)) for _ in range(12)]
+    cases += [(d, random.randrange(1, N)) for d in EDGE_KEYS[:6] + EDGE_KEYS[10:14]]
+    cases += [(random.randrange(1, N), q) for q in (1, 2, N - 1, N - 2)]    # G, 2 G, -G, -2 G
+    cases += [(N - 1, N - 1), (2, N - 2)]                                   # (N - 1)(-G) = G
+    out = run_ecdh(mp, [(d.to_bytes(32, "big"), point(q)) for d, q in cases])
+    assert out == [shared(d, q) for d, q in cases]
+
+
+def test_ecdh_refuses_bad_peers_and_keys(mp):
+    d = random.randrange(1, N).to_bytes(32, "big")
+    g = point(1)
+    x, y = int.from_bytes(g[1:33], "big"), int.from_bytes(g[33:], "big")
+    bad_peers = [
+        b"\x04" + (5).to_bytes(32, "big") + (7).to_bytes(32, "big"),        # not on the curve
+        b"\x04" + g[1:33] + ((y + 1) % P).to_bytes(32, "big"),              # x of G, wrong y
+        b"\x04" + (x + P).to_bytes(33, "big")[1:] + g[33:],                 # x + p, cut to 256 bits: off curve
+        b"\x04" + P.to_bytes(32, "big") + g[33:],                           # x = p: not below p
+        b"\x00",                                                            # the point at infinity
+        b"\x04" + bytes(64),                                                # (0, 0)
+        g[:64],                                                             # too short
+        b"\x02" + g[1:33],                                                  # compressed: not in TLS
+    ]
+    for peer in bad_peers[:4]:
+        with pytest.raises(ValueError):                                     # cryptography refuses them too
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), peer)
+    out = run_ecdh(mp, [(d, p) for p in bad_peers])
+    assert all(line.startswith("ValueError _p256_ecdh: failed") for line in out), out
+    # Private keys 0, N and above are refused at import.
+    out = run_ecdh(mp, [(k.to_bytes(32, "big"), None) for k in (0, N, N + 1, 2**256 - 1)])
+    assert all(line.startswith("ValueError _p256: private key not accepted") for line in out), out
+
+
+SIGN = """
+import binascii, tls
+h = binascii.unhexlify
+for d, digest, det in CASES:
+    print(binascii.hexlify(tls._p256_sign(h(d), h(digest), det)).decode())
+"""
+
+
+def test_signatures_verify_with_cryptography(mp):
+    cases = [(random.randrange(1, N), os.urandom(32)) for _ in range(8)]
+    cases += [(d, os.urandom(32)) for d in (1, 2, N - 1, N - 2)]
+    cases += [(random.randrange(1, N), bytes(32)), (random.randrange(1, N), b"\xff" * 32)]
+    params = [(d.to_bytes(32, "big").hex(), digest.hex(), det) for d, digest in cases for det in (False, True)]
+    out = mp.run(SIGN, CASES=params).lines
+    assert len(out) == len(params), out
+    for (d, digest, det), line in zip(params, out):
+        sig = bytes.fromhex(line)
+        assert reference_verify(point(int(d, 16)), bytes.fromhex(digest), sig), (d, digest, det)
+        if det:
+            # RFC 6979: the same signature as cryptography's deterministic ECDSA.
+            key = ec.derive_private_key(int(d, 16), ec.SECP256R1())
+            der = key.sign(bytes.fromhex(digest), ec.ECDSA(Prehashed(hashes.SHA256()), deterministic_signing=True))
+            r, s = decode_dss_signature(der)
+            assert sig == r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    # Randomised ECDSA: two signatures of the same hash differ.
+    assert out[0] != mp.run(SIGN, CASES=params[:1]).lines[0]
+
+
+def test_generated_keys_match_cryptography(mp):
+    out = mp.run("""
+import binascii, tls
+for _ in range(4):
+    d, q = tls._p256_generate()
+    print(binascii.hexlify(d).decode(), binascii.hexlify(q).decode())
+""").lines
+    assert len(out) == 4 and len({line.split()[0] for line in out}) == 4
+    for line in out:
+        d, q = line.split()
+        assert 1 <= int(d, 16) < N and q == point(int(d, 16)).hex()
+
+
+P256_CLIENT = """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+ctx.minimum_version = ctx.maximum_version = VERSION
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+t = ctx.wrap_socket(s, server_hostname="localhost")
+t.write(b"olleh\\n")
+buf = b""
+while not buf.endswith(b"\\n"):
+    buf += t.recv(100)
+print(t.version(), buf)
+t.close()
+"""
+
+OPENSSL_FLAG = {"TLSv1_2": "-tls1_2", "TLSv1_3": "-tls1_3"}
+
+
+@pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
+def test_client_handshake_p256_only_server(mp, pki, version):
+    # The server offers only P-256 for the key exchange and signs with its
+    # ECDSA P-256 key: modssl's client generates its share and computes the
+    # shared secret with ec_p256.c's k P, and verifies with its m P + n Q.
+    import ssl
+
+    server = subprocess.Popen(
+        ["openssl", "s_server", "-accept", "127.0.0.1:0", OPENSSL_FLAG[version], "-groups", "P-256",
+         "-naccept", "1", "-rev", "-cert", str(pki["server_ec"].cert_pem), "-key", str(pki["server_ec"].key_pem)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert server.stdout is not None
+        for line in server.stdout:
+            m = re.match(r"ACCEPT 127\.0\.0\.1:(\d+)", line)
+            if m:
+                break
+        else:
+            raise AssertionError("openssl s_server did not start")
+        out = mp.run(P256_CLIENT, PORT=int(m.group(1)), CA=str(pki["ca"].cert_pem),
+                     VERSION=ssl.TLSVersion[version].value).stdout.strip()
+    finally:
+        server.kill()
+        server.communicate()
+    assert out == f"{version.replace('_', '.')} b'hello\\n'"
+
+
+P256_SERVER = """
+import ssl
+from listening import listen
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(CERT, KEY)
+s, port = listen(1)
+print(port)
+c, addr = s.accept()
+t = ctx.wrap_socket(c, server_side=True)
+data = b""
+while not data.endswith(b"\\n"):
+    data += t.recv(100)
+t.write(data.upper())
+print(t.version(), data)
+t.close()
+s.close()
+"""
+
+
+@pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
+def test_server_handshake_p256_only_client(mp, pki, version):
+    # The client offers only P-256: modssl's server makes its ECDHE share and
+    # the shared secret with ec_p256.c's k P and signs with its ECDSA P-256
+    # key (k G); OpenSSL checks the signature.
+    bg = mp.start(P256_SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem))
+    port = int(bg.first_line)
+    client = subprocess.run(
+        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", OPENSSL_FLAG[version], "-groups", "P-256",
+         "-brief", "-CAfile", str(pki["ca"].cert_pem), "-verify_return_error", "-ign_eof"],
+        input="ping\n", capture_output=True, text=True, timeout=60,
+    )
+    out = bg.finish().stdout.strip()
+    assert re.search(r"Temp Key: ECDH, (prime256v1|P-256)", client.stderr), client.stderr
+    assert "Signature type: ECDSA" in client.stderr, client.stderr
+    assert "PING" in client.stdout
+    assert out == f"{version.replace('_', '.')} b'ping\\n'"
+
+
+@pytest.mark.no_asan  # no firmware involved: run once
+def test_thumb1_constant_time_mul_on_emulated_cortex_m0plus():
+    missing = bare_m0.available()
+    if missing:
+        msg = f"the Cortex-M0+ check needs {missing}: run `tools/setup.sh rp2`"
+        if os.environ.get("MODSSL_REQUIRE_RP2") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    q = random.randrange(1, N)
+    cases = [(k, None) for k in (1, N - 1, random.randrange(N), 2**255, int("8" * 64, 16))]
+    cases += [(k, q) for k in (2, N - 2, random.randrange(N))] + [(random.randrange(N), N - 1)]
+    raw = [(k.to_bytes(32, "big"), None if p is None else point(p)[1:]) for k, p in cases]
+    off_curve = (5).to_bytes(32, "big") + (7).to_bytes(32, "big")
+    outs, cycles = bare_m0.p256_mul(raw + [((3).to_bytes(32, "big"), off_curve)])
+    assert [o.hex() for o in outs[:-1]] == [point(k * (1 if p is None else p))[1:].hex() for k, p in cases]
+    assert outs[-1] == "off curve"
+    # Constant time, as far as the core's cycle count shows: every scalar
+    # takes exactly as many cycles, on G and on any other point.
+    assert len(set(cycles[:5])) == 1, cycles
+    assert len(set(cycles[5:-1])) == 1, cycles

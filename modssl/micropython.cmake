@@ -67,9 +67,9 @@ if(ESP_PLATFORM OR IDF_TARGET)
         target_compile_definitions(usermod_modssl INTERFACE MP_CONFIGFILE="${MODSSL_MP_CONFIGFILE}")
     endif()
 else()
-    # X25519 and P-256 verification for the one mbedTLS that is ours
-    # (patches/mbedtls/0021 and 0022 call them when the configuration sets
-    # MODSSL_ECP_X25519 / MODSSL_ECP_P256_MULADD); IDF's mbedTLS above is
+    # X25519 and P-256 for the one mbedTLS that is ours (patches/mbedtls/0021,
+    # 0022 and 0035 call them when the configuration sets MODSSL_ECP_X25519 /
+    # MODSSL_ECP_P256_MULADD / MODSSL_ECP_P256_MUL); IDF's mbedTLS above is
     # not patched.
     target_sources(usermod_modssl INTERFACE ${MODSSL_DIR}/ec_x25519.c ${MODSSL_DIR}/ec_p256.c)
 

@@ -112,6 +112,9 @@ static const mp_rom_map_elem_t modssl_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR__x25519), MP_ROM_PTR(&modssl_x25519_obj) },
     { MP_ROM_QSTR(MP_QSTR__p256_verify), MP_ROM_PTR(&modssl_p256_verify_obj) },
     { MP_ROM_QSTR(MP_QSTR__p256_muladd), MP_ROM_PTR(&modssl_p256_muladd_obj) },
+    { MP_ROM_QSTR(MP_QSTR__p256_ecdh), MP_ROM_PTR(&modssl_p256_ecdh_obj) },
+    { MP_ROM_QSTR(MP_QSTR__p256_sign), MP_ROM_PTR(&modssl_p256_sign_obj) },
+    { MP_ROM_QSTR(MP_QSTR__p256_generate), MP_ROM_PTR(&modssl_p256_generate_obj) },
     { MP_ROM_QSTR(MP_QSTR__roots), MP_ROM_PTR(&modssl_roots_table_obj) },
     { MP_ROM_QSTR(MP_QSTR__roots_lookup), MP_ROM_PTR(&modssl_roots_lookup_obj) },
     #endif

@@ -24,6 +24,8 @@
  *                  by issuer name during verification (ssl_roots.h)
  *   ssl_errors.c   mbedTLS error codes to OSError with readable text
  *   ec_x25519.c    X25519 for mbedTLS's Curve25519 (patches/mbedtls/0021)
+ *   ec_p256.c      P-256 for mbedTLS's secp256r1: verification's m P + n Q
+ *                  (0022), constant-time k P for keys, signing, ECDH (0035)
  *   ssl_testhooks.c  test-only functions (unix build, MODSSL_TEST_HOOKS)
  *
  * SPDX-License-Identifier: MIT
@@ -366,10 +368,14 @@ uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr);
 void modssl_psa_init(void);
 
 #if MODSSL_TEST_HOOKS
-// ssl_testhooks.c: tls._x25519, _p256_verify and _p256_muladd.
+// ssl_testhooks.c: tls._x25519, _p256_verify, _p256_muladd, _p256_ecdh,
+// _p256_sign and _p256_generate.
 extern const mp_obj_fun_builtin_var_t modssl_x25519_obj;
 extern const mp_obj_fun_builtin_fixed_t modssl_p256_verify_obj;
 extern const mp_obj_fun_builtin_var_t modssl_p256_muladd_obj;
+extern const mp_obj_fun_builtin_var_t modssl_p256_ecdh_obj;
+extern const mp_obj_fun_builtin_var_t modssl_p256_sign_obj;
+extern const mp_obj_fun_builtin_fixed_t modssl_p256_generate_obj;
 #endif
 
 // ssl_errors.c

@@ -16,6 +16,16 @@
  * as big-endian bytes, points uncompressed): the point, or None for the
  * point at infinity; an mbedTLS error is a ValueError with its code.
  *
+ * tls._p256_ecdh(private, peer=None), tls._p256_sign(private, hash,
+ * deterministic=False), tls._p256_generate(): P-256 through PSA, the paths of
+ * TLS's ECDHE and ECDSA signing (all through mbedtls_ecp_mul(), i.e.
+ * modssl/ec_p256.c's constant-time k P).  _p256_ecdh: with peer (65 bytes,
+ * uncompressed), the shared secret of psa_raw_key_agreement(); without, the
+ * public key from psa_export_public_key() (private times G).  _p256_sign:
+ * r || s from psa_sign_hash() with ECDSA (or deterministic ECDSA) over a
+ * SHA-256 hash.  _p256_generate: (private, public) of psa_generate_key().
+ * What PSA refuses is a ValueError with its status.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "py/runtime.h"
@@ -147,5 +157,85 @@ static mp_obj_t modssl_p256_muladd(size_t n_args, const mp_obj_t *args) {
     return infinity ? mp_const_none : mp_obj_new_bytes(out, out_len);
 }
 MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(modssl_p256_muladd_obj, 4, 4, modssl_p256_muladd);
+
+static mbedtls_svc_key_id_t p256_import(mp_obj_t private_in, psa_key_usage_t usage, psa_algorithm_t alg) {
+    mp_buffer_info_t key;
+    mp_get_buffer_raise(private_in, &key, MP_BUFFER_READ);
+    modssl_psa_init();
+    psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_type(&attr, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1));
+    psa_set_key_bits(&attr, 256);
+    psa_set_key_usage_flags(&attr, usage | PSA_KEY_USAGE_EXPORT);
+    psa_set_key_algorithm(&attr, alg);
+    mbedtls_svc_key_id_t id;
+    psa_status_t status = psa_import_key(&attr, key.buf, key.len, &id);
+    if (status != PSA_SUCCESS) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("_p256: private key not accepted (%d)"), (int)status);
+    }
+    return id;
+}
+
+static mp_obj_t modssl_p256_ecdh(size_t n_args, const mp_obj_t *args) {
+    mbedtls_svc_key_id_t id = p256_import(args[0], PSA_KEY_USAGE_DERIVE, PSA_ALG_ECDH);
+    byte out[65];
+    size_t out_len = 0;
+    psa_status_t status;
+    if (n_args < 2 || args[1] == mp_const_none) {
+        status = psa_export_public_key(id, out, sizeof(out), &out_len);
+    } else {
+        mp_buffer_info_t peer;
+        mp_get_buffer_raise(args[1], &peer, MP_BUFFER_READ);
+        status = psa_raw_key_agreement(PSA_ALG_ECDH, id, peer.buf, peer.len, out, sizeof(out), &out_len);
+    }
+    psa_destroy_key(id);
+    if (status != PSA_SUCCESS) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("_p256_ecdh: failed (%d)"), (int)status);
+    }
+    return mp_obj_new_bytes(out, out_len);
+}
+MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(modssl_p256_ecdh_obj, 1, 2, modssl_p256_ecdh);
+
+static mp_obj_t modssl_p256_sign(size_t n_args, const mp_obj_t *args) {
+    psa_algorithm_t alg = n_args > 2 && mp_obj_is_true(args[2])
+        ? PSA_ALG_DETERMINISTIC_ECDSA(PSA_ALG_SHA_256) : PSA_ALG_ECDSA(PSA_ALG_SHA_256);
+    mp_buffer_info_t hash;
+    mp_get_buffer_raise(args[1], &hash, MP_BUFFER_READ);
+    mbedtls_svc_key_id_t id = p256_import(args[0], PSA_KEY_USAGE_SIGN_HASH, alg);
+    byte sig[64];
+    size_t sig_len = 0;
+    psa_status_t status = psa_sign_hash(id, alg, hash.buf, hash.len, sig, sizeof(sig), &sig_len);
+    psa_destroy_key(id);
+    if (status != PSA_SUCCESS) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("_p256_sign: failed (%d)"), (int)status);
+    }
+    return mp_obj_new_bytes(sig, sig_len);
+}
+MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(modssl_p256_sign_obj, 2, 3, modssl_p256_sign);
+
+static mp_obj_t modssl_p256_generate(void) {
+    modssl_psa_init();
+    psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_type(&attr, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1));
+    psa_set_key_bits(&attr, 256);
+    psa_set_key_usage_flags(&attr, PSA_KEY_USAGE_DERIVE | PSA_KEY_USAGE_EXPORT);
+    psa_set_key_algorithm(&attr, PSA_ALG_ECDH);
+    mbedtls_svc_key_id_t id;
+    psa_status_t status = psa_generate_key(&attr, &id);
+    byte priv[32], pub[65];
+    size_t priv_len = 0, pub_len = 0;
+    if (status == PSA_SUCCESS) {
+        status = psa_export_key(id, priv, sizeof(priv), &priv_len);
+        if (status == PSA_SUCCESS) {
+            status = psa_export_public_key(id, pub, sizeof(pub), &pub_len);
+        }
+        psa_destroy_key(id);
+    }
+    if (status != PSA_SUCCESS) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("_p256_generate: failed (%d)"), (int)status);
+    }
+    mp_obj_t items[2] = { mp_obj_new_bytes(priv, priv_len), mp_obj_new_bytes(pub, pub_len) };
+    return mp_obj_new_tuple(2, items);
+}
+MP_DEFINE_CONST_FUN_OBJ_0(modssl_p256_generate_obj, modssl_p256_generate);
 
 #endif // MODSSL_TEST_HOOKS

@@ -61,9 +61,13 @@
 // instead of mbedTLS's generic ladder (patches/mbedtls/0021).
 #define MODSSL_ECP_X25519
 // ECDSA P-256 verification's u1 G + u2 Q (mbedtls_ecp_muladd, public inputs
-// only) through modssl/ec_p256.c (patches/mbedtls/0022); signing and ECDH
-// keep mbedTLS's constant-time code.  Needs MODSSL_ECP_X25519's products.
+// only) through modssl/ec_p256.c (patches/mbedtls/0022).  Needs
+// MODSSL_ECP_X25519's products.
 #define MODSSL_ECP_P256_MULADD
+// P-256 k P for secret k (mbedtls_ecp_mul: key generation, ECDSA signing,
+// ECDH, PSA) through modssl/ec_p256.c's constant-time code
+// (patches/mbedtls/0035).  Needs MODSSL_ECP_P256_MULADD's field arithmetic.
+#define MODSSL_ECP_P256_MUL
 #define MBEDTLS_ECDSA_DETERMINISTIC
 
 // Signatures: PKCS#1 v1.5 and RSA-PSS (TLS 1.3 requires rsa_pss_rsae_*).

@@ -2,7 +2,7 @@
  * modssl's elliptic-curve code (modssl/ec_x25519.c, ec_p256.c) alone on a
  * bare emulated RP2040 core, as the rp2 firmware compiles it (Thumb-1
  * assembly path): known-answer and cross-checked vectors, and cycles per
- * operation.
+ * operation (k P must take as many cycles for every k).
  *
  * bare_runner.mjs loads the binary into SRAM with the cases at IO_BASE and
  * counts the core's cycles between the BKPT 1 / BKPT 2 marks around each
@@ -28,6 +28,8 @@ typedef struct {
 #define OP_X25519 (0)
 // P-256 m P + n Q: m (32), P (64), n (32), Q (64), out (64), status (4).
 #define OP_P256_MULADD (1)
+// P-256 k P: k (32), P (64), P given (4: 0 for G), out (64), status (4).
+#define OP_P256_MUL (2)
 
 // What the firmware's libc and mbedTLS would provide.
 void *memcpy(void *dst, const void *src, size_t n) {
@@ -78,6 +80,14 @@ int main(void) {
             modssl_x25519(c + 64, c, c + 32);
             __asm__ volatile ("bkpt 2" ::: "memory");
             c += 96;
+        } else if (io->op == OP_P256_MUL) {
+            uint32_t given;
+            memcpy(&given, c + 96, 4);
+            __asm__ volatile ("bkpt 1" ::: "memory");
+            int32_t status = modssl_p256_mul_raw(c + 100, c, given ? c + 32 : NULL);
+            __asm__ volatile ("bkpt 2" ::: "memory");
+            memcpy(c + 164, &status, 4);
+            c += 168;
         } else {
             __asm__ volatile ("bkpt 1" ::: "memory");
             int32_t status = modssl_p256_muladd_raw(c + 192, c, c + 32, c + 96, c + 128);
