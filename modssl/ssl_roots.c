@@ -18,7 +18,9 @@
  * longer reads the context's CA list) and the store's roots of that name,
  * each made into a minimal X.509 certificate on the heap.  mbedTLS frees the
  * answer at its next call and when verification ends, so a verification
- * holds only the roots of one name at a time.
+ * holds only the roots of one name at a time.  (In this mode mbedTLS passes
+ * no CA list down; patch 0030 keeps a loaded self-signed server certificate
+ * trusted by exact match, as in list mode.)
  *
  * Of a trust anchor mbedTLS reads the subject, the public key, the CA flag
  * and pathLen (basicConstraints), key usage and the validity; it never
