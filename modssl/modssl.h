@@ -52,10 +52,11 @@
 #include "mbedtls/ssl_cookie.h"
 #include "mbedtls/ssl_ticket.h"
 
-// Read accessors for mbedTLS's record state and a certificate's path length
-// (patches/mbedtls/0040, 0041); an unpatched mbedTLS (ESP-IDF's) gets them
-// from ports/esp32.
-#if !defined(MODSSL_MBEDTLS_SSL_ACCESSORS) || !defined(MODSSL_MBEDTLS_X509_ACCESSORS)
+// Read accessors for mbedTLS's record state, a certificate's path length and
+// the handshake state (patches/mbedtls/0040-0042); an unpatched mbedTLS
+// (ESP-IDF's) gets them from ports/esp32.
+#if !defined(MODSSL_MBEDTLS_SSL_ACCESSORS) || !defined(MODSSL_MBEDTLS_X509_ACCESSORS) \
+    || !defined(MODSSL_MBEDTLS_SSL_STATE_ACCESSOR)
 #include "modssl_mbedtls_accessors.h"
 #endif
 
@@ -205,7 +206,6 @@ typedef struct _mp_obj_ssl_conn_t {
     bool server_side;
     bool handshake_done;
     bool ssl_live;                  // ssl holds resources that need freeing
-    bool ssl_started;               // an mbedTLS operation ran: a client's handshake has begun
     bool nonblocking;               // set through setblocking()/settimeout()
     bool closed;
     bool has_client_id;             // DTLS server: client_id was given
@@ -268,7 +268,8 @@ void modssl_conn_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest);
 // ssl_dtls.c
 #if MODSSL_HAS_DTLS
 uint32_t modssl_dtls_ms_left(uint32_t start_ms, uint32_t period_ms);
-void modssl_dtls_attach_timer(mp_obj_ssl_conn_t *conn);
+void modssl_dtls_timer_set(void *ctx, uint32_t int_ms, uint32_t fin_ms);
+int modssl_dtls_timer_get(void *ctx);
 int32_t modssl_dtls_deadline_left(mp_obj_ssl_conn_t *conn);
 void modssl_dtls_deadline_start(mp_obj_ssl_conn_t *conn);
 void modssl_dtls_context_setup(mp_obj_ssl_context_t *self);

@@ -82,7 +82,6 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->poll_mask = 0;
     conn->server_side = server_side;
     conn->handshake_done = false;
-    conn->ssl_started = false;
     conn->nonblocking = false;
     conn->closed = false;
     conn->has_client_id = client_id != mp_const_none;
@@ -101,8 +100,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     conn->ssl_live = true;
     int ret = mbedtls_ssl_setup(&conn->ssl, &ctx->conf);
     if (ret != 0) {
-        modssl_conn_free_ssl(conn);
-        modssl_raise_error(ret);
+        goto fail;
     }
     // Names and the reasons for a verdict are decided in ssl_verify.c.
     mbedtls_ssl_set_verify(&conn->ssl, modssl_verify_cb, conn);
@@ -118,8 +116,7 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
         }
         ret = mbedtls_ssl_set_hostname(&conn->ssl, host);
         if (ret != 0) {
-            modssl_conn_free_ssl(conn);
-            modssl_raise_error(ret);
+            goto fail;
         }
     }
     if (is_dtls) {
@@ -133,14 +130,17 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
                 ret = conn_set_anonymous_client_id(conn);
             }
             if (ret != 0) {
-                modssl_conn_free_ssl(conn);
-                modssl_raise_error(ret);
+                goto fail;
             }
         }
         #endif
     }
     modssl_conn_attach_io(conn);
     return MP_OBJ_FROM_PTR(conn);
+
+fail:
+    modssl_conn_free_ssl(conn);
+    modssl_raise_error(ret);
 }
 
 /******************************************************************************/
@@ -257,7 +257,6 @@ static void conn_release_buffers(mp_obj_ssl_conn_t *conn) {
 // Turn an mbedTLS result into: >= 0 done, WANT_READ / WANT_WRITE (the caller
 // decides how to wait), or a raised exception for anything else.
 int modssl_conn_check(mp_obj_ssl_conn_t *conn, int ret) {
-    conn->ssl_started = true; // every mbedTLS operation that can start the handshake comes here
     if (conn->cork_len > 0 && (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)) {
         // The handshake's last flight (or data queued behind it) is still
         // corked: it must reach the peer before the operation counts as done.
@@ -402,11 +401,9 @@ int modssl_conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             continue; // a TLS 1.3 ticket, now stored for `session`: keep reading
         }
-        if (ret == MBEDTLS_ERR_SSL_WANT_READ && !conn->server_side && mbedtls_ssl_check_pending(&conn->ssl)) {
-            // A TLS 1.3 ticket was received and is held back to be parsed
-            // by the next call (mbedtls_ssl_read returns WANT_READ for it
-            // although no I/O is needed).
-            continue;
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ
+            && mbedtls_ssl_get_state(&conn->ssl) == MBEDTLS_SSL_TLS1_3_NEW_SESSION_TICKET) {
+            continue; // a ticket was received and waits to be parsed: no I/O needed
         }
         #endif
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {

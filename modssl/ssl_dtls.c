@@ -27,8 +27,8 @@ uint32_t modssl_dtls_ms_left(uint32_t start_ms, uint32_t period_ms) {
     return elapsed >= period_ms ? 0 : period_ms - elapsed;
 }
 
-// The retransmission timer (mbedtls_ssl_set_timer_cb).
-static void dtls_timer_set(void *ctx, uint32_t int_ms, uint32_t fin_ms) {
+// The retransmission timer (mbedtls_ssl_set_timer_cb, set by ssl_io.c).
+void modssl_dtls_timer_set(void *ctx, uint32_t int_ms, uint32_t fin_ms) {
     mp_obj_ssl_conn_t *conn = ctx;
     conn->timer_int_ms = int_ms;
     conn->timer_fin_ms = fin_ms;
@@ -38,19 +38,16 @@ static void dtls_timer_set(void *ctx, uint32_t int_ms, uint32_t fin_ms) {
 }
 
 // -1 cancelled, 0 running, 1 intermediate delay passed, 2 final delay passed.
-static int dtls_timer_get(void *ctx) {
+int modssl_dtls_timer_get(void *ctx) {
     mp_obj_ssl_conn_t *conn = ctx;
     if (conn->timer_fin_ms == 0) {
         return -1;
     }
-    if (modssl_dtls_ms_left(conn->timer_start_ms, conn->timer_fin_ms) == 0) {
+    uint32_t left = modssl_dtls_ms_left(conn->timer_start_ms, conn->timer_fin_ms);
+    if (left == 0) {
         return 2;
     }
-    return modssl_dtls_ms_left(conn->timer_start_ms, conn->timer_int_ms) == 0 ? 1 : 0;
-}
-
-void modssl_dtls_attach_timer(mp_obj_ssl_conn_t *conn) {
-    mbedtls_ssl_set_timer_cb(&conn->ssl, conn, dtls_timer_set, dtls_timer_get);
+    return conn->timer_fin_ms - left >= conn->timer_int_ms ? 1 : 0; // the time elapsed
 }
 
 // The DTLS server handshake deadline (SSLContext.dtls_handshake_timeout),
@@ -92,7 +89,7 @@ MP_DEFINE_CONST_FUN_OBJ_1(modssl_conn_dtls_get_timeout_obj, ssl_conn_dtls_get_ti
 static mp_obj_t ssl_conn_dtls_handle_timeout(mp_obj_t self_in) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(self_in);
     modssl_conn_check_open(conn);
-    if (!modssl_conn_is_dtls(conn) || conn->handshake_done || dtls_timer_get(conn) != 2) {
+    if (!modssl_conn_is_dtls(conn) || conn->handshake_done || modssl_dtls_timer_get(conn) != 2) {
         return mp_const_false;
     }
     // Re-entering the handshake with an expired timer makes mbedTLS resend
@@ -168,45 +165,40 @@ static void modssl_context_set_handshake_timeout(mp_obj_ssl_context_t *self, mp_
 }
 
 bool modssl_dtls_context_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t *dest) {
-    bool known = attr == MP_QSTR_dtls_handshake_timeout;
     #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
-    known |= attr == MP_QSTR_dtls_cookie_timeout;
+    bool cookie = attr == MP_QSTR_dtls_cookie_timeout;
+    #else
+    const bool cookie = false;
     #endif
-    if (!known || self->protocol != MODSSL_PROTOCOL_DTLS_SERVER) {
+    if ((!cookie && attr != MP_QSTR_dtls_handshake_timeout) || self->protocol != MODSSL_PROTOCOL_DTLS_SERVER) {
         return false;
     }
     if (dest[0] == MP_OBJ_NULL) {
         // Load.
         #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
-        if (attr == MP_QSTR_dtls_cookie_timeout) {
-            dest[0] = mp_obj_new_int_from_uint(self->cookie_timeout_s);
-            return true;
-        }
-        #endif
+        dest[0] = cookie ? mp_obj_new_int_from_uint(self->cookie_timeout_s) : modssl_context_get_handshake_timeout(self);
+        #else
         dest[0] = modssl_context_get_handshake_timeout(self);
-        return true;
-    }
-    if (dest[1] == MP_OBJ_NULL) {
-        return true; // deleting attributes is not supported
-    }
-    // Store.
-    mp_obj_t value = dest[1];
-    #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
-    if (attr == MP_QSTR_dtls_cookie_timeout) {
-        // Seconds a HelloVerify cookie stays valid (0: forever).  Cookies are
-        // stateless, so this changes the check of every cookie, old or new.
-        mp_int_t seconds = mp_obj_get_int(value);
-        if (seconds < 0) {
-            mp_raise_ValueError(MP_ERROR_TEXT("dtls_cookie_timeout must be >= 0 seconds"));
+        #endif
+    } else if (dest[1] != MP_OBJ_NULL) { // (deleting attributes is not supported)
+        // Store.
+        #if defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY)
+        if (cookie) {
+            // Seconds a HelloVerify cookie stays valid (0: forever).  Cookies are
+            // stateless, so this changes the check of every cookie, old or new.
+            mp_int_t seconds = mp_obj_get_int(dest[1]);
+            if (seconds < 0) {
+                mp_raise_ValueError(MP_ERROR_TEXT("dtls_cookie_timeout must be >= 0 seconds"));
+            }
+            self->cookie_timeout_s = (unsigned long)seconds;
+            mbedtls_ssl_cookie_set_timeout(&self->cookie, self->cookie_timeout_s);
+        } else
+        #endif
+        {
+            modssl_context_set_handshake_timeout(self, dest[1]);
         }
-        mbedtls_ssl_cookie_set_timeout(&self->cookie, (unsigned long)seconds);
-        self->cookie_timeout_s = (unsigned long)seconds;
         dest[0] = MP_OBJ_NULL; // stored
-        return true;
     }
-    #endif
-    modssl_context_set_handshake_timeout(self, value);
-    dest[0] = MP_OBJ_NULL; // stored
     return true;
 }
 

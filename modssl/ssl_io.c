@@ -200,7 +200,7 @@ bool modssl_conn_input_ready(mp_obj_ssl_conn_t *conn) {
 void modssl_conn_attach_io(mp_obj_ssl_conn_t *conn) {
     #if MODSSL_HAS_DTLS
     if (modssl_conn_is_dtls(conn)) {
-        modssl_dtls_attach_timer(conn);
+        mbedtls_ssl_set_timer_cb(&conn->ssl, conn, modssl_dtls_timer_set, modssl_dtls_timer_get);
         if (conn->transport == MODSSL_TRANSPORT_STREAM) {
             mbedtls_ssl_set_bio(&conn->ssl, conn, conn_stream_send, conn_stream_recv, conn_stream_recv_timeout);
             return;

@@ -45,7 +45,7 @@ void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session_in) {
     }
     // Once the handshake has started mbedTLS is using the session it would
     // replace: only a connection that has not sent its ClientHello takes one.
-    if (conn->handshake_done || conn->ssl_started) {
+    if (conn->handshake_done || mbedtls_ssl_get_state(&conn->ssl) != MBEDTLS_SSL_HELLO_REQUEST) {
         mp_raise_ValueError(MP_ERROR_TEXT("session: set it before the handshake"));
     }
     mp_buffer_info_t buf;

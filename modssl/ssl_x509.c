@@ -104,28 +104,24 @@ static mp_obj_t modssl_attr_name(const mbedtls_x509_buf *oid) {
 static mp_obj_t modssl_name_to_tuple(const mbedtls_x509_name *name) {
     mp_obj_t rdns = mp_obj_new_list(0, NULL);
     mp_obj_t rdn = mp_obj_new_list(0, NULL);
-    // A multi-valued RDN is several entries in a row; mbedtls_x509_dn_get_next()
-    // (which only reads) gives the first entry of the next RDN.
-    for (const mbedtls_x509_name *start = name; start != NULL;) {
-        const mbedtls_x509_name *next = mbedtls_x509_dn_get_next((mbedtls_x509_name *)start);
-        for (const mbedtls_x509_name *n = start; n != next; n = n->next) {
-            if (n->oid.p == NULL) {
-                continue;
-            }
-            mp_obj_t pair[2] = {
-                modssl_attr_name(&n->oid),
-                mp_obj_new_str((const char *)n->val.p, n->val.len),
-            };
-            mp_obj_list_append(rdn, mp_obj_new_tuple(2, pair));
+    for (const mbedtls_x509_name *n = name; n != NULL; n = n->next) {
+        if (n->oid.p == NULL) {
+            continue;
         }
-        size_t len;
-        mp_obj_t *items;
-        mp_obj_list_get(rdn, &len, &items);
-        if (len > 0) {
+        mp_obj_t pair[2] = {
+            modssl_attr_name(&n->oid),
+            mp_obj_new_str((const char *)n->val.p, n->val.len),
+        };
+        mp_obj_list_append(rdn, mp_obj_new_tuple(2, pair));
+        // A multi-valued RDN is several entries in a row: this one ends the
+        // RDN unless mbedtls_x509_dn_get_next() (which only reads) skips on.
+        if (mbedtls_x509_dn_get_next((mbedtls_x509_name *)n) == n->next) {
+            size_t len;
+            mp_obj_t *items;
+            mp_obj_list_get(rdn, &len, &items);
             mp_obj_list_append(rdns, mp_obj_new_tuple(len, items));
             rdn = mp_obj_new_list(0, NULL);
         }
-        start = next;
     }
     size_t len;
     mp_obj_t *items;

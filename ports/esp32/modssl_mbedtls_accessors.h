@@ -1,5 +1,5 @@
 /*
- * The read accessors patches/mbedtls/0040 and 0041 add to mbedTLS, for an
+ * The read accessors patches/mbedtls/0040-0042 add to mbedTLS, for an
  * mbedTLS that does not have the project's patches: ESP-IDF's, which the
  * esp32 build links (modssl/micropython.cmake).  The one place outside
  * mbedTLS that reads these private fields.
@@ -26,6 +26,12 @@ static inline const unsigned char *mbedtls_ssl_get_in_msg(const mbedtls_ssl_cont
         *hslen = ssl->MBEDTLS_PRIVATE(in_hslen);
     }
     return ssl->MBEDTLS_PRIVATE(in_msg);
+}
+#endif
+
+#if !defined(MODSSL_MBEDTLS_SSL_STATE_ACCESSOR)
+static inline mbedtls_ssl_states mbedtls_ssl_get_state(const mbedtls_ssl_context *ssl) {
+    return (mbedtls_ssl_states)ssl->MBEDTLS_PRIVATE(state);
 }
 #endif
 
