@@ -442,7 +442,7 @@ static mp_obj_t modssl_context_cert_store_stats(mp_obj_t self_in) {
     if (self->has_ca) {
         for (const mbedtls_x509_crt *c = &self->cacert; c != NULL && c->raw.p != NULL; c = c->next) {
             ++x509;
-            ca += c->MBEDTLS_PRIVATE(ca_istrue) != 0;
+            ca += mbedtls_x509_crt_get_ca_istrue(c) == 1;
         }
     }
     if (self->use_roots) {
@@ -502,7 +502,7 @@ static mp_obj_t modssl_context_get_ca_certs(size_t n_args, const mp_obj_t *pos_a
     mp_obj_t list = mp_obj_new_list(0, NULL);
     if (self->has_ca) {
         for (const mbedtls_x509_crt *c = &self->cacert; c != NULL && c->raw.p != NULL; c = c->next) {
-            if (c->MBEDTLS_PRIVATE(ca_istrue)) {
+            if (mbedtls_x509_crt_get_ca_istrue(c) == 1) {
                 mp_obj_list_append(list, binary ? mp_obj_new_bytes(c->raw.p, c->raw.len) : modssl_cert_to_dict(c));
             }
         }
