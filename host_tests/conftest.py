@@ -25,6 +25,7 @@ sys.path.insert(0, str(REPO / "tools"))
 from modssl_harness import certs, paths  # noqa: E402
 from modssl_harness.devices import SANITIZER_ENV  # noqa: E402
 from modssl_harness.hostserver import TlsEchoServer  # noqa: E402
+from modssl_harness.opensslpeer import OpensslClient, OpensslServer, s_client  # noqa: E402
 
 def firmware_flavour() -> str:
     return os.environ.get("MODSSL_FIRMWARE", "modssl")
@@ -162,3 +163,37 @@ def tls_server(pki):
     yield start
     for s in servers:
         s.stop()
+
+
+class OpensslPeers:
+    """`openssl s_server` / `s_client` peers of one test (opensslpeer.py)."""
+
+    def __init__(self) -> None:
+        self.peers: list = []
+
+    def server(self, *args: str, timeout: float = 60) -> OpensslServer:
+        """s_server on a port it binds itself; returns once it accepts (`.port`)."""
+        peer = OpensslServer(list(args), timeout)
+        self.peers.append(peer)
+        return peer
+
+    def client(self, port: int, *args: str, timeout: float = 60) -> OpensslClient:
+        """s_client connecting to 127.0.0.1:port, left running (send/wait_for/wait)."""
+        peer = OpensslClient(port, list(args), timeout)
+        self.peers.append(peer)
+        return peer
+
+    def run_client(self, port: int, *args: str, input: str = "", timeout: float = 60) -> str:
+        """s_client run to its end with `input`; its whole output."""
+        return s_client(port, list(args), input, timeout)
+
+    def stop(self) -> None:
+        for peer in self.peers:
+            peer.stop()
+
+
+@pytest.fixture
+def openssl():
+    peers = OpensslPeers()
+    yield peers
+    peers.stop()

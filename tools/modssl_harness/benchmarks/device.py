@@ -54,7 +54,7 @@ def run(exe: Path, name: str, params: dict, timeout: float = 300, prefix: list[s
 
 
 class Background:
-    """A script running as a server; `ready()` waits for its READY line."""
+    """A script running as a server; `ready()` waits for its "READY <port>" line."""
 
     def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
         self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -64,13 +64,16 @@ class Background:
         argv, env = command(exe, script_file(name, params, workdir))
         return cls(argv, env)
 
-    def ready(self) -> None:
+    def ready(self) -> int:
+        """The port the server bound itself, once it listens."""
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
-        if line.strip() != "READY":
+        word, _, port = line.strip().partition(" ")
+        if word != "READY" or not port.isdigit():
             self.proc.kill()
             out, err = self.proc.communicate()
             raise BenchError(f"server did not start: {line}{out}{err}")
+        return int(port)
 
     def finish(self, timeout: float = 30) -> str:
         try:
