@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import array
 import fcntl
-import os
 import subprocess
 import termios
 import threading
 import time
-from pathlib import Path
+
+from .procnet import wait_bound_port
 
 
 class PeerError(AssertionError):
@@ -146,33 +146,10 @@ class OpensslServer(OpensslPeer):
         return int(port)
 
     def _bound_port(self, timeout: float = 30) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            port = bound_port(self.proc.pid)
-            if port:
-                return port
-            time.sleep(0.005)  # polls the socket table: an event, not a guess
-        raise PeerError(f"s_server bound no port:\n{self.output}")
-
-
-def bound_port(pid: int) -> int | None:
-    """The local port of a socket process `pid` has bound (Linux /proc), if any."""
-    inodes = set()
-    fd_dir = Path(f"/proc/{pid}/fd")
-    try:
-        for fd in fd_dir.iterdir():
-            target = os.readlink(fd)
-            if target.startswith("socket:["):
-                inodes.add(target[8:-1])
-    except OSError:  # it ended, or closed an fd while we looked
-        return None
-    for table in ("tcp", "udp"):
-        for row in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
-            fields = row.split()
-            port = int(fields[1].rpartition(":")[2], 16)
-            if fields[9] in inodes and port:
-                return port
-    return None
+        port = wait_bound_port(self.proc, timeout)
+        if port is None:
+            raise PeerError(f"s_server bound no port:\n{self.output}")
+        return port
 
 
 class OpensslClient(OpensslPeer):
