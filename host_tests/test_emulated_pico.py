@@ -3,7 +3,10 @@ with modssl's own ROM, driven over its USB serial (a pty) like a real board.
 
 The on-device scripts run through the host link (TLS over memory BIOs on
 the board, ciphertext over the serial console to the host servers): the
-same scripts the unix port and networked boards run over sockets.  `make
+same scripts the unix port and networked boards run over sockets.  They run
+as the board farm runs them: the board's serial port shared over the network
+by ser2net (RFC 2217) and the board suite pointed at it with
+`--target rfc2217://127.0.0.1:PORT`.  `make
 test` builds the rp2 firmware first and sets MODSSL_REQUIRE_RP2=1, so in CI
 a missing image fails instead of skipping.
 """
@@ -17,10 +20,12 @@ import math
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import pytest
 from modssl_harness import devicetests, hostlink, paths, targets
 from modssl_harness.emulator import RUNNER, PicoEmulator, build_rom, ensure_node_modules, node_binary
+from modssl_harness.ser2net import Ser2net
 from mpremote.transport_serial import SerialTransport
 
 pytestmark = pytest.mark.no_asan  # the board's firmware is the same under --asan: run once
@@ -59,12 +64,30 @@ def mpremote(pico, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("script", sorted(REQUIRED))
-def test_device_script_on_emulated_pico(pico, script):
-    results = devicetests.run(pico, [paths.REPO / "device_tests" / f"{script}.py"])
-    failed = [f"{r.name}: {r.message}" for r in results if not r.passed]
-    assert not failed, "\n".join(failed)
-    assert REQUIRED[script] <= {r.name for r in results if r.passed}
+@pytest.fixture(scope="module")
+def farm(pico):
+    """The emulated Pico's serial port shared over the network by ser2net
+    (RFC 2217), as a board farm shares a real board's."""
+    with Ser2net(pico.port) as exported:
+        yield exported
+
+
+def test_board_suite_through_ser2net(farm, tmp_path):
+    # The board suite as a user on another machine runs it:
+    #   pytest host_tests/test_device_scripts.py --target rfc2217://HOST:PORT --link
+    junit = tmp_path / "farm.xml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "host_tests/test_device_scripts.py", "-q", "-p", "no:cacheprovider",
+         "--target", farm.url, "--link", f"--junitxml={junit}"],
+        cwd=paths.REPO, capture_output=True, text=True, timeout=1200,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:] + "\nser2net:\n" + farm.output
+    cases = ET.parse(junit).getroot().iter("testcase")
+    passed = {c.get("name") for c in cases if not any(child.tag in ("failure", "error", "skipped") for child in c)}
+    for script, checks in REQUIRED.items():
+        for check in checks:
+            assert f"test_device_check[{script}::{check}]" in passed, (script, check)
+    assert "test_target_has_modssl" in passed
 
 
 def test_firmware_identifies_as_a_pico_with_modssl(pico):
