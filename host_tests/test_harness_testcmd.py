@@ -46,7 +46,7 @@ def test_one_worker_per_target(tmp_path):
     junit = tmp_path / "two.xml"
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "host_tests/test_device_scripts.py", "-q", "-p", "no:cacheprovider",
-         "-k", "test_memory_bio or test_dtls_client", "-o", "junit_family=xunit1", "--target", "unix", "--target", f"unix:{exe}",
+         "-k", "test_memory_bio or test_dtls_client", "--target", "unix", "--target", f"unix:{exe}",
          f"--junitxml={junit}"],
         cwd=paths.REPO, capture_output=True, text=True, timeout=300,
     )
