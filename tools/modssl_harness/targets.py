@@ -96,7 +96,8 @@ class Target:
     def put(self, files: dict[str, bytes]) -> None:
         raise NotImplementedError
 
-    def run(self, script: str, params: dict | None = None, timeout: float = 300, **options) -> Result:
+    def run(self, script: str, params: dict | None = None, timeout: float | None = None, **options) -> Result:
+        """timeout None: the target's own (boards and emulators are slower)."""
         raise NotImplementedError
 
     def start(self, script: str, params: dict | None = None, **options) -> Running:
@@ -107,7 +108,7 @@ class Target:
 
     # -- written once, on top of the primitives ---------------------------------
 
-    def run_file(self, path: Path, params: dict | None = None, timeout: float = 300, **options) -> Result:
+    def run_file(self, path: Path, params: dict | None = None, timeout: float | None = None, **options) -> Result:
         return self.run(path.read_text(), params, timeout, **options)
 
     def __enter__(self):
@@ -171,11 +172,12 @@ class UnixTarget(Target):
         env = dict(os.environ, **SANITIZER_ENV, MICROPYPATH=micropypath)
         return [*prefix, str(self.exe), "-X", f"heapsize={heapsize or self.heapsize}", str(path)], env
 
-    def run(self, script: str, params: dict | None = None, timeout: float = 300, *, prefix: tuple[str, ...] = (),
-            heapsize: str | None = None, name: str = "script.py") -> Result:
+    def run(self, script: str, params: dict | None = None, timeout: float | None = None, *,
+            prefix: tuple[str, ...] = (), heapsize: str | None = None, name: str = "script.py") -> Result:
         """prefix: a command to run the firmware under (e.g. faketime)."""
         cmd, env = self._command(script, params, name, heapsize, prefix)
-        proc = subprocess.run(cmd, cwd=self.workdir, env=env, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, cwd=self.workdir, env=env, capture_output=True, text=True,
+                              timeout=timeout or 300)
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     def start(self, script: str, params: dict | None = None, *, heapsize: str | None = None,
