@@ -5,25 +5,22 @@ from __future__ import annotations
 
 import socket
 import ssl
-import subprocess
-import time
 
 import pytest
-from modssl_harness.localhost import free_port
 
 # Serves CONNS connections: handshake, echo until EOF; prints one line each.
 SERVER = """
-import socket, ssl
+import ssl
+from listening import listen
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(CERT, KEY)
+if CIPHERS:
+    ctx.set_ciphers(CIPHERS)
 if CLIENT_CA:
     ctx.verify_mode = ssl.CERT_REQUIRED
     ctx.load_verify_locations(cafile=CLIENT_CA)
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-s.listen(4)
-print("ready")
+s, port = listen(4)
+print("ready", port)
 for _ in range(CONNS):
     c, _ = s.accept()
     try:
@@ -41,12 +38,13 @@ for _ in range(CONNS):
 """
 
 
-def start(mp, pki, conns=1, client_ca=None):
-    port = free_port()
-    bg = mp.start(SERVER, PORT=port, CERT=str(pki["server_ec"].cert_pem), KEY=str(pki["server_ec"].key_pem),
-                  CONNS=conns, CLIENT_CA=client_ca)
-    assert bg.first_line == "ready"
-    return port, bg
+def start(mp, pki, conns=1, client_ca=None, cert="server_ec", ciphers=None):
+    """SERVER on a port it binds itself; returns (port, background script)."""
+    bg = mp.start(SERVER, CERT=str(pki[cert].cert_pem), KEY=str(pki[cert].key_pem), CONNS=conns,
+                  CLIENT_CA=client_ca, CIPHERS=ciphers)
+    word, port = bg.first_line.split()
+    assert word == "ready", bg.first_line
+    return int(port), bg
 
 
 def fragmented_client(port: int, ca, version: ssl.TLSVersion, fragment: int) -> bytes:
@@ -127,15 +125,14 @@ def test_malformed_records_get_the_right_fatal_alert(mp, pki, garbage, alert):
 
 
 @pytest.mark.parametrize("groups", ["P-384", "P-521", "X25519", "P-256"])
-def test_server_hello_retry_for_other_groups(mp, pki, groups):
+def test_server_hello_retry_for_other_groups(mp, pki, openssl, groups):
     port, bg = start(mp, pki)
-    proc = subprocess.run(
-        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_3", "-groups", groups,
-         "-CAfile", str(pki["ca"].cert_pem), "-verify_return_error", "-quiet", "-no_ign_eof"],
-        input=b"", capture_output=True, timeout=30,
-    )
-    assert proc.returncode == 0, proc.stderr.decode()
-    assert "OK" in bg.finish().stdout
+    client = openssl.client(port, "-tls1_3", "-groups", groups, "-CAfile", str(pki["ca"].cert_pem),
+                            "-verify_return_error", "-quiet", "-no_ign_eof")
+    client.close_input()
+    out = client.wait()
+    assert client.proc.returncode == 0, out
+    assert bg.finish().stdout.splitlines() == ["OK"]
 
 
 # A verifying client connected to 127.0.0.1:PORT as `t`.
@@ -185,18 +182,10 @@ def test_client_tells_close_notify_from_truncation(mp, pki, clean):
         assert out == "ERROR b'data' connection closed by the peer without close_notify"
 
 
-def test_client_handles_hello_retry_request(mp, pki):
-    port = free_port()
-    server = subprocess.Popen(
-        ["openssl", "s_server", "-accept", str(port), "-tls1_3", "-groups", "P-384",
-         "-cert", str(pki["server_ec"].cert_pem), "-key", str(pki["server_ec"].key_pem), "-naccept", "1", "-rev"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        assert server.stdout is not None
-        while b"ACCEPT" not in server.stdout.readline():
-            pass
-        out = mp.run(
+def test_client_handles_hello_retry_request(mp, pki, openssl):
+    server = openssl.server("-tls1_3", "-groups", "P-384", "-cert", str(pki["server_ec"].cert_pem),
+                            "-key", str(pki["server_ec"].key_pem), "-naccept", "1", "-rev")
+    out = mp.run(
             """
 import socket, ssl
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -208,11 +197,8 @@ t.write(b"olleh\\n")
 print(t.version(), t.recv(100))
 t.close()
 """,
-            PORT=port, CA=str(pki["ca"].cert_pem),
-        ).stdout.strip()
-    finally:
-        server.kill()
-        server.communicate()
+        PORT=server.port, CA=str(pki["ca"].cert_pem),
+    ).stdout.strip()
     assert out == "TLSv1.3 b'hello\\n'"
 
 
@@ -234,56 +220,19 @@ t.close()
 """
 
 
-class _Lines:
-    """Collects a process's output lines in a thread, to wait for words."""
-
-    def __init__(self, proc: subprocess.Popen) -> None:
-        import threading
-
-        self.lines: list[str] = []
-        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
-        self._thread.start()
-
-    def _read(self, proc: subprocess.Popen) -> None:
-        for line in proc.stdout:
-            self.lines.append(line)
-
-    def wait_for(self, word: str, timeout: float = 20) -> None:
-        import time
-
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if any(word in line for line in self.lines):
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"openssl never printed {word!r}: {self.lines}")
-
-
-def test_client_follows_tls13_key_updates(mp, pki):
+def test_client_follows_tls13_key_updates(mp, pki, openssl):
     # openssl s_server sends KeyUpdate on its 'k' (not requesting an update
-    # back) and 'K' (requesting one) commands; data after each must flow.
-    port = free_port()
-    server = subprocess.Popen(
-        ["openssl", "s_server", "-accept", str(port), "-tls1_3", "-cert", str(pki["server_ec"].cert_pem),
-         "-key", str(pki["server_ec"].key_pem), "-naccept", "1"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
-    )
-    lines = _Lines(server)
-    try:
-        lines.wait_for("ACCEPT")
-        client = mp.start("print('started')\n" + KEY_UPDATE_CLIENT, PORT=port, CA=str(pki["ca"].cert_pem))
-        lines.wait_for("ready")
-        for command, data, reply in (("k", "one", "after-k"), ("K", "two", "after-K")):
-            server.stdin.write(f"{command}\n")
-            server.stdin.flush()
-            time.sleep(0.3)  # s_server reads a command only alone in its read
-            server.stdin.write(f"{data}\n")
-            server.stdin.flush()
-            lines.wait_for(reply)  # our data under (for K) our updated keys
-        server.stdin.write("end\n")
-        server.stdin.flush()
-        out = client.finish().stdout.split("\n")
-    finally:
-        server.kill()
-        server.communicate()
+    # back) and 'K' (requesting one) commands; data after each must flow.  A
+    # command counts only alone in its read: the data follows once s_server
+    # has read the command (and so acted on it before its next read).
+    server = openssl.server("-tls1_3", "-cert", str(pki["server_ec"].cert_pem), "-key", str(pki["server_ec"].key_pem),
+                            "-naccept", "1")
+    client = mp.start("print('started')\n" + KEY_UPDATE_CLIENT, PORT=server.port, CA=str(pki["ca"].cert_pem))
+    server.wait_for("ready")
+    for command, data, reply in (("k", "one", "after-k"), ("K", "two", "after-K")):
+        server.send_alone(f"{command}\n")
+        server.send(f"{data}\n")
+        server.wait_for(reply)  # our data under (for K) our updated keys
+    server.send("end\n")
+    out = client.finish().stdout.split("\n")
     assert out[:3] == ["got b'one\\n'", "got b'two\\n'", "got b'end\\n'"]

@@ -48,11 +48,10 @@ ctx.load_cert_chain(CERT, KEY)
 if CLIENT_CA:
     ctx.verify_mode = ssl.CERT_REQUIRED
     ctx.load_verify_locations(cafile=CLIENT_CA)
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-sock.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+from listening import listen
+sock, port = listen(kind=socket.SOCK_DGRAM)
 MSG_PEEK = getattr(socket, "MSG_PEEK", 2)  # the unix port has no constant
-print("LISTENING", PORT)
+print("LISTENING", port)
 attempts = []
 while True:
     _, client_addr = sock.recvfrom(1, MSG_PEEK)
@@ -115,10 +114,8 @@ print("DONE")
 
 def server_script(mp, pki, cert: str, client_ca: str | None = None, one_message: bool = False,
                   lossy: bool = False, mtu: int = 0) -> tuple[int, object]:
-    port = dtlspeers.free_udp_port()
     bg = mp.start(
         SERVER,
-        PORT=port,
         CERT=str(pki[cert].chain_pem),
         KEY=str(pki[cert].key_pem),
         CLIENT_CA=client_ca,
@@ -126,8 +123,14 @@ def server_script(mp, pki, cert: str, client_ca: str | None = None, one_message:
         LOSSY=lossy,
         MTU=mtu,
     )
-    assert bg.first_line == f"LISTENING {port}"
-    return port, bg
+    return listening_port(bg), bg
+
+
+def listening_port(bg) -> int:
+    """The port a firmware-side server bound itself (host_tests/mp_lib/listening.py)."""
+    word, port = bg.first_line.split()
+    assert word == "LISTENING", bg.first_line
+    return int(port)
 
 
 def rest_of(bg, timeout: float = 30) -> list[str]:
@@ -153,33 +156,18 @@ def ca_for(cert: str) -> str:
 
 
 @pytest.mark.parametrize("kind", ["ec", "rsa"])
-def test_client_against_openssl_s_server_mutual_auth(mp, pki, kind):
+def test_client_against_openssl_s_server_mutual_auth(mp, pki, openssl, kind):
     server, client = f"server_{kind}", f"client_{kind}"
-    port = dtlspeers.free_udp_port()
-    proc = subprocess.Popen(
-        ["openssl", "s_server", "-dtls1_2", "-listen", "-accept", f"127.0.0.1:{port}", "-naccept", "1",
-         "-cert", str(pki[server].chain_pem), "-key", str(pki[server].key_pem),
-         "-Verify", "2", "-verify_return_error", "-CAfile", str(pki.directory / "cas.pem")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    kill_after(proc, 60)
-    try:
-        for line in proc.stdout:  # ready once it says ACCEPT
-            if line.strip() == "ACCEPT":
-                break
-        bg = mp.start(CLIENT, PORT=port, CA=str(pki[ca_for(server)].cert_pem), CERT=str(pki[client].chain_pem),
-                      KEY=str(pki[client].key_pem), MESSAGE=b"ping from device\n")
-        server_out = []
-        for line in proc.stdout:  # s_server prints what it receives
-            server_out.append(line.strip())
-            if line.strip() == "ping from device":
-                break
-        # s_server sends what it reads on stdin once the connection is up.
-        proc.stdin.write("pong from openssl\n")
-        proc.stdin.flush()
-        out = [bg.first_line, *rest_of(bg)]
-    finally:
-        proc.kill()
+    peer = openssl.server("-dtls1_2", "-listen", "-naccept", "1", "-cert", str(pki[server].chain_pem),
+                          "-key", str(pki[server].key_pem), "-Verify", "2", "-verify_return_error",
+                          "-CAfile", str(pki.directory / "cas.pem"))
+    bg = mp.start(CLIENT, PORT=peer.port, CA=str(pki[ca_for(server)].cert_pem), CERT=str(pki[client].chain_pem),
+                  KEY=str(pki[client].key_pem), MESSAGE=b"ping from device\n")
+    peer.wait_for("ping from device")  # s_server prints what it receives
+    # s_server sends what it reads on stdin once the connection is up.
+    peer.send("pong from openssl\n")
+    out = [bg.first_line, *rest_of(bg)]
+    server_out = peer.stop().splitlines()
     assert out == ["VERSION DTLSv1.2", "PEER localhost", "REPLY b'pong from openssl\\n'"]
     assert "verify return:1" in server_out
 
@@ -212,38 +200,27 @@ def test_client_rejects_server_with_wrong_name(mp, pki):
 
 
 @pytest.mark.parametrize("kind", ["ec", "rsa"])
-def test_server_spec_flow_against_openssl_s_client(mp, pki, kind):
+def test_server_spec_flow_against_openssl_s_client(mp, pki, openssl, kind):
     server, client = f"server_{kind}", f"client_{kind}"
     port, bg = server_script(mp, pki, server, client_ca=str(pki.directory / "cas.pem"), one_message=True)
-    proc = subprocess.Popen(
-        ["openssl", "s_client", "-dtls1_2", "-connect", f"127.0.0.1:{port}", "-servername", "localhost",
-         "-CAfile", str(pki[ca_for(server)].cert_pem), "-verify_return_error", "-verify_hostname", "localhost",
-         "-cert", str(pki[client].chain_pem), "-key", str(pki[client].key_pem)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        proc.stdin.write("hello from openssl\n")
-        proc.stdin.flush()
-        proc.wait(timeout=30)  # ends on the server's close_notify
-        client_out = proc.stdout.read()
-    finally:
-        proc.kill()
+    peer = openssl.client(port, "-dtls1_2", "-servername", "localhost", "-CAfile", str(pki[ca_for(server)].cert_pem),
+                          "-verify_return_error", "-verify_hostname", "localhost", "-cert", str(pki[client].chain_pem),
+                          "-key", str(pki[client].key_pem))
+    peer.send("hello from openssl\n")
+    client_out = peer.wait(timeout=30)  # ends on the server's close_notify
     lines = rest_of(bg)
     assert lines == [f"ATTEMPTS 1 {HVR_TEXT}", "VERSION DTLSv1.2", f"PEER {_cn(pki[client])}", "DONE"]
     assert "HELLO FROM OPENSSL" in client_out
     assert "Verify return code: 0 (ok)" in client_out
 
 
-def test_server_demands_client_certificate(mp, pki):
+def test_server_demands_client_certificate(mp, pki, openssl):
     port, bg = server_script(mp, pki, "server_ec", client_ca=str(pki["ca"].cert_pem))
-    proc = subprocess.run(
-        ["openssl", "s_client", "-dtls1_2", "-connect", f"127.0.0.1:{port}", "-CAfile", str(pki["ca"].cert_pem)],
-        input="", capture_output=True, text=True, timeout=30, check=False,
-    )
+    client_out = openssl.run_client(port, "-dtls1_2", "-CAfile", str(pki["ca"].cert_pem), timeout=30)
     lines = rest_of(bg)
-    assert lines[-1].startswith("HANDSHAKE-ERROR"), lines
-    assert "certificate" in lines[-1]
-    assert "alert" in proc.stdout + proc.stderr
+    assert lines[-1] == "HANDSHAKE-ERROR (-29824, 'peer did not send a certificate, but one is required')", lines
+    # The client learns why: handshake_failure (40), the DTLS 1.2 alert for it.
+    assert "alert handshake failure" in client_out and "SSL alert number 40" in client_out, client_out
 
 
 @pytest.mark.parametrize("kind", ["ec", "rsa"])
@@ -615,6 +592,8 @@ MANY_SERVER = """
 import gc, select, socket, ssl, time
 ctx = ssl.SSLContext(ssl.PROTOCOL_DTLS_SERVER)
 ctx.load_cert_chain(CERT, KEY)
+from listening import listen
+listener, PORT = listen(kind=socket.SOCK_DGRAM)
 ADDR = socket.getaddrinfo("127.0.0.1", PORT)[0][-1]
 HVR = -0x6A80
 
@@ -667,7 +646,6 @@ def accept(datagram, addr):
     c.sock.send(hello_verify(datagram, addr))
 
 
-listener = bound_socket()
 strays = []
 poller = select.poll()
 poller.register(listener, select.POLLIN)
@@ -776,10 +754,9 @@ def _abandon(port: int, mid_handshake: bool, keep: list) -> None:
 
 
 def test_server_with_many_clients_leaks_nothing(mp, pki):
-    port = dtlspeers.free_udp_port()
-    bg = mp.start(MANY_SERVER, PORT=port, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
+    bg = mp.start(MANY_SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
                   HANDSHAKE_MS=3000, IDLE_MS=5000)
-    assert bg.first_line == f"LISTENING {port}"
+    port = listening_port(bg)
     kill_after(bg.proc, 120)
 
     def idle(abandoned: int, served: int) -> int:

@@ -20,11 +20,34 @@ def examples() -> list[str]:
     return re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
 
 
-def localise(code: str, pki, port: int, cert: str = "server_ec") -> str:
+def localise(code: str, pki, port: int | str, cert: str = "server_ec") -> str:
     for name, path in (("ca.pem", pki["ca"].cert_pem), ("server.pem", pki[cert].chain_pem),
                        ("server.key", pki[cert].key_pem)):
         code = code.replace(f'"{name}"', repr(str(path)))
     return code.replace("4433", str(port))
+
+
+# The server example binds a fixed address again after each failed client,
+# and MicroPython's unix sockets have no getsockname(): the serving process
+# itself finds a free port (listening.py), frees it and binds it again at
+# once, and reports it.  Only another process binding that port in the
+# microseconds between is a race; no port travels between processes.
+PICK_PORT = """
+import socket
+from listening import listen as _listen
+_probe, PORT = _listen(kind=socket.SOCK_DGRAM)
+_probe.close()
+"""
+
+
+def start_server_example(mp, pki, edit=lambda code: code):
+    """The server example with a port of its own; returns (port, background) once it is bound."""
+    code = edit(localise(examples()[1], pki, "PORT"))
+    code = code.replace("\nsock = listen()\n", "\nsock = listen()\nprint('READY', PORT)\n", 1)  # bound: send now
+    bg = mp.start(PICK_PORT + code)
+    word, port = bg.first_line.split()
+    assert word == "READY", bg.first_line
+    return int(port), bg
 
 
 def test_the_examples_are_all_here():
@@ -40,8 +63,7 @@ def test_client_example(mp, pki):
 
 
 def test_server_example(mp, pki):
-    port = dtlspeers.free_udp_port()
-    bg = mp.start('print("READY")\n' + localise(examples()[1], pki, port))
+    port, bg = start_server_example(mp, pki)
     result = dtlspeers.pyopenssl_dtls_client(port, str(pki["ca"].cert_pem), [b"one", b"two"])
     bg.proc.wait(timeout=20)
     assert result.error is None, result.error
@@ -80,11 +102,8 @@ strays: list[socket.socket] = []
 @pytest.mark.parametrize("stray", [stray_hello_then_gone, stray_garbage(hello_with_huge_length),
                                    stray_garbage(epoch0_ccs)], ids=["hello-then-gone", "huge-hello", "epoch0-ccs"])
 def test_server_example_keeps_serving_after_a_stray(mp, pki, stray):
-    port = dtlspeers.free_udp_port()
-    code = localise(examples()[1], pki, port).replace("dtls_handshake_timeout = 10", "dtls_handshake_timeout = 2")
-    code = code.replace("\nsock = listen()\n", "\nsock = listen()\nprint('READY')\n", 1)  # bound: send now
-    bg = mp.start(code)
-    assert bg.first_line == "READY"
+    port, bg = start_server_example(
+        mp, pki, lambda code: code.replace("dtls_handshake_timeout = 10", "dtls_handshake_timeout = 2"))
     try:
         stray(port)
         result = dtlspeers.pyopenssl_dtls_client(port, str(pki["ca"].cert_pem), [b"one", b"two"])

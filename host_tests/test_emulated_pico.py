@@ -3,7 +3,10 @@ with modssl's own ROM, driven over its USB serial (a pty) like a real board.
 
 The on-device scripts run through the host link (TLS over memory BIOs on
 the board, ciphertext over the serial console to the host servers): the
-same scripts the unix port and networked boards run over sockets.  `make
+same scripts the unix port and networked boards run over sockets.  They run
+as the board farm runs them: the board's serial port shared over the network
+by ser2net (RFC 2217) and the board suite pointed at it with
+`--target rfc2217://127.0.0.1:PORT`.  `make
 test` builds the rp2 firmware first and sets MODSSL_REQUIRE_RP2=1, so in CI
 a missing image fails instead of skipping.
 """
@@ -17,10 +20,12 @@ import math
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import pytest
-from modssl_harness import devices, devicetests, hostlink, paths
+from modssl_harness import devicetests, hostlink, paths, targets
 from modssl_harness.emulator import RUNNER, PicoEmulator, build_rom, ensure_node_modules, node_binary
+from modssl_harness.ser2net import Ser2net
 from mpremote.transport_serial import SerialTransport
 
 pytestmark = pytest.mark.no_asan  # the board's firmware is the same under --asan: run once
@@ -36,10 +41,10 @@ REQUIRED = {
 
 @pytest.fixture(scope="module")
 def pico(rp2_uf2):
-    device = devices.open_device("emu:rp2")
-    device.start()
+    device = targets.open_target("emu:rp2")
+    device.connect()
     yield device
-    device.close()
+    device.stop()
 
 
 def exec_on(pico, code: str) -> str:
@@ -59,12 +64,30 @@ def mpremote(pico, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("script", sorted(REQUIRED))
-def test_device_script_on_emulated_pico(pico, script):
-    results = devicetests.run(pico, [paths.REPO / "device_tests" / f"{script}.py"])
-    failed = [f"{r.name}: {r.message}" for r in results if not r.passed]
-    assert not failed, "\n".join(failed)
-    assert REQUIRED[script] <= {r.name for r in results if r.passed}
+@pytest.fixture(scope="module")
+def farm(pico):
+    """The emulated Pico's serial port shared over the network by ser2net
+    (RFC 2217), as a board farm shares a real board's."""
+    with Ser2net(pico.port) as exported:
+        yield exported
+
+
+def test_board_suite_through_ser2net(farm, tmp_path):
+    # The board suite as a user on another machine runs it:
+    #   pytest host_tests/test_device_scripts.py --target rfc2217://HOST:PORT --link
+    junit = tmp_path / "farm.xml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "host_tests/test_device_scripts.py", "-q", "-p", "no:cacheprovider",
+         "--target", farm.url, "--link", f"--junitxml={junit}"],
+        cwd=paths.REPO, capture_output=True, text=True, timeout=1200,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:] + "\nser2net:\n" + farm.output
+    cases = ET.parse(junit).getroot().iter("testcase")
+    passed = {c.get("name") for c in cases if not any(child.tag in ("failure", "error", "skipped") for child in c)}
+    for script, checks in REQUIRED.items():
+        for check in checks:
+            assert f"test_device_check[{script}::{check}]" in passed, (script, check)
+    assert "test_target_has_modssl" in passed
 
 
 def test_firmware_identifies_as_a_pico_with_modssl(pico):
@@ -79,7 +102,7 @@ def test_clock_is_set_before_certificate_checks(pico, tmp_path):
     exec_on(pico, "import machine; machine.RTC().datetime((2021, 1, 1, 4, 0, 0, 0, 0))")
     script = tmp_path / "when.py"
     script.write_text("import time\nprint(time.gmtime()[:3])\n")
-    out = hostlink.run_script(pico.port, script, {}, {})
+    out, _ = hostlink.run_script(pico.port, script.read_text(), {})
     year, month, day = ast.literal_eval(out.strip())
     today = datetime.datetime.now(datetime.timezone.utc).date()
     assert abs((datetime.date(year, month, day) - today).days) <= 1
@@ -208,7 +231,7 @@ def test_flash_image_keeps_the_filesystem_across_restarts(rp2_uf2, tmp_path):
     image = tmp_path / "flash.bin"
     for attempt in range(2):
         with PicoEmulator(rp2_uf2, flash_image=image) as emu:
-            board = devices.SerialDevice(emu.tty, "127.0.0.1")
+            board = targets.SerialTarget(emu.tty)
             if attempt == 0:
                 assert mpremote(board, "exec", "with open('kept.txt', 'w') as f: f.write('still here')").returncode == 0
             else:
@@ -219,14 +242,13 @@ def test_flash_image_keeps_the_filesystem_across_restarts(rp2_uf2, tmp_path):
 
 def test_a_board_that_dies_mid_script_is_reported_not_waited_for(rp2_uf2, tmp_path):
     # machine.bootloader() makes the ROM stop the runner (as a real Pico leaves for its USB drive).
-    device = devices.open_device("emu:rp2")
+    device = targets.open_target("emu:rp2")
     try:
-        script = tmp_path / "leave.py"
-        script.write_text("import machine, time\nprint('leaving')\ntime.sleep_ms(100)\nmachine.bootloader()\n")
-        with pytest.raises(devices.DeviceError, match="went away mid-script(.|\\n)*USB bootloader"):
-            device.run_script(script, {}, {})
+        script = "import machine, time\nprint('leaving')\ntime.sleep_ms(100)\nmachine.bootloader()\n"
+        with pytest.raises(targets.TargetError, match="went away mid-script(.|\\n)*USB bootloader"):
+            device.run(script)
     finally:
-        device.close()
+        device.stop()
 
 
 def test_openssl_face_is_a_package_the_board_installs(pico, tmp_path):
@@ -260,3 +282,17 @@ def test_openssl_face_is_a_package_the_board_installs(pico, tmp_path):
         mpremote(pico, "fs", "rm", "-r", ":lib/OpenSSL")
     # A TLS handshake record (content type 22, version 3.x) left the board.
     assert hello.strip() == "CLIENTHELLO b'\\x16\\x03'"
+
+
+def test_target_primitives_on_the_board(pico):
+    # The same four primitives as the unix process (targets.py): put, run
+    # with parameters, start and read lines as they come, stop on demand.
+    pico.put({"greeting.py": b"WORDS = ('hello', 'board')\n"})
+    out = pico.run("from greeting import WORDS\nprint(' '.join(WORDS), N * 2)\n", {"N": 21})
+    assert (out.returncode, out.lines) == (0, ["hello board 42"]), out
+    failed = pico.run("raise ValueError('on purpose')\n")
+    assert failed.returncode == 1 and "ValueError: on purpose" in failed.stderr, failed
+    running = pico.start("import sys\nfor i in range(3):\n    print('line', i)\nsys.stdin.readline()\n")
+    assert [running.first_line, running.readline(30), running.readline(30)] == ["line 0", "line 1", "line 2"]
+    running.kill()  # the script waits on its console: interrupted
+    assert pico.run("print('still answering')").lines == ["still answering"]

@@ -12,7 +12,7 @@ from serial.tools.list_ports_common import ListPortInfo
 
 from modssl_harness import boards, flashing
 from modssl_harness.cli import main
-from modssl_harness.devices import DeviceError
+from modssl_harness.targets import TargetError
 
 
 def port(device: str, vid: int | None = None, pid: int | None = None, description: str = "") -> ListPortInfo:
@@ -50,7 +50,7 @@ def test_explicit_device_wins_without_looking():
 
 
 def test_no_match_lists_what_is_there_and_how_to_choose():
-    with pytest.raises(DeviceError) as e:
+    with pytest.raises(TargetError) as e:
         boards.pick_serial_port("rp2", [BUILTIN, OTHER_USB])
     msg = str(e.value)
     assert "no rp2 board found" in msg and "2E8A" in msg
@@ -59,12 +59,12 @@ def test_no_match_lists_what_is_there_and_how_to_choose():
 
 
 def test_no_ports_at_all():
-    with pytest.raises(DeviceError, match="no serial ports at all.*--device"):
+    with pytest.raises(TargetError, match="no serial ports at all.*--device"):
         boards.pick_serial_port("esp32", [])
 
 
 def test_ambiguous_lists_the_candidates():
-    with pytest.raises(DeviceError) as e:
+    with pytest.raises(TargetError) as e:
         boards.pick_serial_port("rp2", [PICO, PICO2, CP210X])
     msg = str(e.value)
     assert "2 rp2 boards found" in msg
@@ -147,7 +147,7 @@ def test_esptool_erase_first():
 
 
 def test_unknown_chip():
-    with pytest.raises(DeviceError, match="unknown chip"):
+    with pytest.raises(TargetError, match="unknown chip"):
         flashing.esptool_commands(Path("fw.bin"), "/dev/ttyUSB0", "esp8266")
 
 

@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 import socket
 import ssl
-import subprocess
 
 import pytest
-from modssl_harness.localhost import free_port
 from test_conformance import start
 
 ALERTS = {
@@ -229,17 +227,6 @@ def test_change_cipher_spec_after_the_tls13_handshake_gets_unexpected_message(se
 
 # --- version negotiation and ClientHello forms --------------------------------
 
-def start_with(mp, cert, ciphers=None):
-    from test_conformance import SERVER
-    script = SERVER.replace("ctx.load_cert_chain(CERT, KEY)\n",
-                            "ctx.load_cert_chain(CERT, KEY)\nif CIPHERS:\n    ctx.set_ciphers(CIPHERS)\n")
-    port = free_port()
-    bg = mp.start(script, PORT=port, CERT=str(cert.cert_pem), KEY=str(cert.key_pem), CONNS=1, CLIENT_CA=None,
-                  CIPHERS=ciphers)
-    assert bg.first_line == "ready"
-    return port, bg
-
-
 def extension(ext_type: int, body: bytes) -> bytes:
     return ext_type.to_bytes(2, "big") + len(body).to_bytes(2, "big") + body
 
@@ -288,8 +275,8 @@ def test_legacy_version_tls13_or_higher_without_supported_versions_negotiates_tl
 def test_tls12_client_hello_without_extensions_is_served(mp, pki):
     # RFC 5246 7.4.1.2: the extensions block is optional.  A server whose
     # suites need no signature (RSA key exchange, when enabled) serves it.
-    port, bg = start_with(mp, pki["server_rsa"],
-                          ciphers=["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"])
+    port, bg = start(mp, pki, cert="server_rsa",
+                     ciphers=["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"])
     with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
         sock.sendall(client_hello(b"\x03\x03", None, b"\xc0\x2f\x00\x9c"))
         assert server_hello_version(sock) == b"\x03\x03"
@@ -306,15 +293,14 @@ def test_tls12_client_hello_without_extensions_and_only_signed_suites_gets_hands
         assert read_plain_alert(sock) == (2, 40)
 
 
-def test_tls12_server_signs_with_rsa_pss_when_that_is_all_offered(mp, pki):
-    port, bg = start_with(mp, pki["server_rsa"])
-    proc = subprocess.run(
-        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_2", "-sigalgs", "rsa_pss_rsae_sha256",
-         "-CAfile", str(pki["ca_rsa"].cert_pem), "-verify_return_error", "-no_ign_eof"],
-        input=b"pss\n", capture_output=True, timeout=30,
-    )
-    out = proc.stdout.decode() + proc.stderr.decode()
-    assert proc.returncode == 0, out
+def test_tls12_server_signs_with_rsa_pss_when_that_is_all_offered(mp, pki, openssl):
+    port, bg = start(mp, pki, cert="server_rsa")
+    client = openssl.client(port, "-tls1_2", "-sigalgs", "rsa_pss_rsae_sha256", "-CAfile", str(pki["ca_rsa"].cert_pem),
+                            "-verify_return_error", "-no_ign_eof")
+    client.send("pss\n")
+    client.close_input()
+    out = client.wait()
+    assert client.proc.returncode == 0, out
     assert "Peer signature type: RSA-PSS" in out, out
     assert "Protocol  : TLSv1.2" in out or "Protocol: TLSv1.2" in out, out
     assert bg.finish(timeout=20).stdout.strip() == "OK"

@@ -11,7 +11,6 @@ CPython 3.13's set_psk_client_callback / set_psk_server_callback.
 
 from __future__ import annotations
 
-import subprocess
 import threading
 
 import pytest
@@ -270,17 +269,9 @@ t.close()
 """
 
 
-def openssl_server(args: list[str]) -> tuple[subprocess.Popen, int]:
-    """`openssl s_server` on a port it picks; returns it once it accepts."""
-    proc = subprocess.Popen(["openssl", "s_server", "-accept", "127.0.0.1:0", "-naccept", "1", "-nocert", *args],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    timer = threading.Timer(60, proc.kill)
-    timer.daemon = True
-    timer.start()
-    for line in proc.stdout:
-        if line.startswith("ACCEPT"):
-            return proc, int(line.rsplit(":", 1)[1])
-    raise AssertionError("s_server did not start")
+def psk_server(openssl, *args: str, timeout: float = 60):
+    """`openssl s_server` for one PSK client, without a certificate."""
+    return openssl.server("-naccept", "1", "-nocert", *args, timeout=timeout)
 
 
 OPENSSL_CASES = [
@@ -298,18 +289,13 @@ OPENSSL_CASES = [
 
 
 @pytest.mark.parametrize("args, version, dtls, ciphers, want_version, want_cipher", OPENSSL_CASES)
-def test_client_against_openssl_s_server(mp, args, version, dtls, ciphers, want_version, want_cipher):
-    proc, port = openssl_server(["-psk", KEY_HEX, "-psk_identity", "device-1", *args])
-    try:
-        # s_server sends what it reads on stdin once the connection is up.
-        proc.stdin.write("pong from openssl\n")
-        proc.stdin.flush()
-        out = mp.run(CLIENT_VS_OPENSSL, PORT=port, DTLS=dtls, VERSION=version, CIPHERS=ciphers,
-                     IDENTITY=b"device-1", KEY_HEX=KEY_HEX).lines
-        proc.kill()
-        server_out = proc.communicate()[0].splitlines()
-    finally:
-        proc.kill()
+def test_client_against_openssl_s_server(mp, openssl, args, version, dtls, ciphers, want_version, want_cipher):
+    server = psk_server(openssl, "-psk", KEY_HEX, "-psk_identity", "device-1", *args)
+    # s_server sends what it reads on stdin once the connection is up.
+    server.send("pong from openssl\n")
+    out = mp.run(CLIENT_VS_OPENSSL, PORT=server.port, DTLS=dtls, VERSION=version, CIPHERS=ciphers,
+                 IDENTITY=b"device-1", KEY_HEX=KEY_HEX).lines
+    server_out = server.stop()
     assert out == [f"VERSION {want_version}", f"CIPHER {want_cipher}", "REPLY b'pong from openssl\\n'"], server_out
 
 
@@ -317,13 +303,10 @@ def test_client_against_openssl_s_server(mp, args, version, dtls, ciphers, want_
     pytest.param(["-tls1_2"], 0x0303, None, id="tls1.2"),  # OpenSSL 3.0 closes without an alert
     pytest.param(["-tls1_3"], 0x0304, None, id="tls1.3"),
 ])
-def test_client_unknown_identity_at_openssl(mp, tls_args, version, alert):
-    proc, port = openssl_server(["-psk", KEY_HEX, "-psk_identity", "device-1", *tls_args])
-    try:
-        out = mp.run(CLIENT_VS_OPENSSL, PORT=port, DTLS=False, VERSION=version, CIPHERS=None,
-                     IDENTITY=b"stranger", KEY_HEX=KEY_HEX).lines
-    finally:
-        proc.kill()
+def test_client_unknown_identity_at_openssl(mp, openssl, tls_args, version, alert):
+    server = psk_server(openssl, "-psk", KEY_HEX, "-psk_identity", "device-1", *tls_args)
+    out = mp.run(CLIENT_VS_OPENSSL, PORT=server.port, DTLS=False, VERSION=version, CIPHERS=None,
+                 IDENTITY=b"stranger", KEY_HEX=KEY_HEX).lines
     assert len(out) == 1 and out[0].startswith("HANDSHAKE-ERROR"), out
     if alert:
         assert alert in out[0] and "does not know PSK identity b'stranger'" in out[0], out
@@ -332,32 +315,24 @@ def test_client_unknown_identity_at_openssl(mp, tls_args, version, alert):
 @pytest.mark.parametrize("tls_args, version, alert", [
     pytest.param(["-tls1_2"], 0x0303, "bad_record_mac (20)", id="tls1.2"),
 ])
-def test_client_wrong_key_at_openssl(mp, tls_args, version, alert):
-    proc, port = openssl_server(["-psk", KEY_HEX, "-psk_identity", "device-1", *tls_args])
-    try:
-        out = mp.run(CLIENT_VS_OPENSSL, PORT=port, DTLS=False, VERSION=version, CIPHERS=None,
-                     IDENTITY=b"device-1", KEY_HEX="00" * 16).lines
-    finally:
-        proc.kill()
+def test_client_wrong_key_at_openssl(mp, openssl, tls_args, version, alert):
+    server = psk_server(openssl, "-psk", KEY_HEX, "-psk_identity", "device-1", *tls_args)
+    out = mp.run(CLIENT_VS_OPENSSL, PORT=server.port, DTLS=False, VERSION=version, CIPHERS=None,
+                 IDENTITY=b"device-1", KEY_HEX="00" * 16).lines
     assert out == [f"HANDSHAKE-ERROR peer sent fatal alert: {alert}: the server's key for PSK identity "
                    "b'device-1' differs from ours"]
 
 
 @pytest.mark.parametrize("key_hex", [KEY_HEX, "00" * 16], ids=["right-key", "wrong-key"])
-def test_dtls_client_wrong_key_at_openssl(mp, key_hex):
+def test_dtls_client_wrong_key_at_openssl(mp, openssl, key_hex):
     """DTLS drops records that fail authentication, so a wrong key looks
     like a server that went quiet: the timeout says what that means.  The
     clock runs 20 times faster (faketime) to reach mbedTLS's timeout; the
     right key, under the same clock, connects."""
-    proc, port = openssl_server(["-psk", KEY_HEX, "-psk_identity", "device-1", "-dtls1_2"])
-    try:
-        proc.stdin.write("pong from openssl\n")
-        proc.stdin.flush()
-        out = mp.run(CLIENT_VS_OPENSSL, PORT=port, DTLS=True, VERSION=0, CIPHERS=None, IDENTITY=b"device-1",
-                     KEY_HEX=key_hex, prefix=("faketime", "-f", "+0 x20"), timeout=120).lines
-    finally:
-        proc.kill()
-        proc.communicate()
+    server = psk_server(openssl, "-psk", KEY_HEX, "-psk_identity", "device-1", "-dtls1_2", timeout=150)
+    server.send("pong from openssl\n")
+    out = mp.run(CLIENT_VS_OPENSSL, PORT=server.port, DTLS=True, VERSION=0, CIPHERS=None, IDENTITY=b"device-1",
+                 KEY_HEX=key_hex, prefix=("faketime", "-f", "+0 x20"), timeout=120).lines
     if key_hex == KEY_HEX:
         assert out[0] == "VERSION DTLSv1.2" and out[-1] == "REPLY b'pong from openssl\\n'", out
         return
@@ -393,13 +368,9 @@ t.close()
 """
 
 
-def openssl_client(port: int, args: list[str], key_hex: str = KEY_HEX, identity: str = "device-1") -> str:
-    proc = subprocess.run(
-        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-psk", key_hex, "-psk_identity", identity,
-         "-ign_eof", *args],
-        input="hello from openssl\n", capture_output=True, text=True, timeout=60, check=False,
-    )
-    return proc.stdout + proc.stderr
+def openssl_client(openssl, port: int, args: list[str], key_hex: str = KEY_HEX, identity: str = "device-1") -> str:
+    return openssl.run_client(port, "-psk", key_hex, "-psk_identity", identity, "-ign_eof", *args,
+                              input="hello from openssl\n")
 
 
 SERVER_CASES = [
@@ -417,9 +388,9 @@ SERVER_CASES = [
 
 
 @pytest.mark.parametrize("args, dtls, want_version, want_cipher", SERVER_CASES)
-def test_server_against_openssl_s_client(mp, args, dtls, want_version, want_cipher):
+def test_server_against_openssl_s_client(mp, openssl, args, dtls, want_version, want_cipher):
     bg = mp.start(SERVER_VS_OPENSSL, DTLS=dtls, KEY_HEX=KEY_HEX)
-    client_out = openssl_client(listening_port(bg), args)
+    client_out = openssl_client(openssl, listening_port(bg), args)
     lines = rest_of(bg)
     assert lines == [f"VERSION {want_version}", f"CIPHER {want_cipher}", "GOT b'hello from openssl\\n'"], client_out
     assert "HELLO FROM OPENSSL" in client_out
@@ -435,9 +406,9 @@ def test_server_against_openssl_s_client(mp, args, dtls, want_version, want_ciph
     pytest.param(["-tls1_3"], "stranger", KEY_HEX, "unknown PSK identity b'stranger'", "unknown psk identity",
                  id="tls1.3-unknown-identity"),
 ])
-def test_server_rejects_openssl_client(mp, args, identity, key_hex, server_says, openssl_says):
+def test_server_rejects_openssl_client(mp, openssl, args, identity, key_hex, server_says, openssl_says):
     bg = mp.start(SERVER_VS_OPENSSL, DTLS=False, KEY_HEX=KEY_HEX)
-    client_out = openssl_client(listening_port(bg), args, key_hex=key_hex, identity=identity)
+    client_out = openssl_client(openssl, listening_port(bg), args, key_hex=key_hex, identity=identity)
     lines = rest_of(bg)
     assert len(lines) == 1 and lines[0].startswith("HANDSHAKE-ERROR PSK handshake failed: "), lines
     assert server_says in lines[0]
@@ -477,15 +448,10 @@ c.shutdown()
     pytest.param(["-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256"], 0x0304, "TLSv1.3 TLS_AES_128_GCM_SHA256",
                  id="tls1.3"),
 ])
-def test_pyopenssl_face_client(mp, args, version, want):
-    proc, port = openssl_server(["-psk", KEY_HEX, "-psk_identity", "device-1", *args])
-    try:
-        proc.stdin.write("pong from openssl\n")
-        proc.stdin.flush()
-        out = mp.run(PYOPENSSL_CLIENT, PORT=port, VERSION=version, IDENTITY=b"device-1", KEY_HEX=KEY_HEX).lines
-    finally:
-        proc.kill()
-        proc.communicate()
+def test_pyopenssl_face_client(mp, openssl, args, version, want):
+    server = psk_server(openssl, "-psk", KEY_HEX, "-psk_identity", "device-1", *args)
+    server.send("pong from openssl\n")
+    out = mp.run(PYOPENSSL_CLIENT, PORT=server.port, VERSION=version, IDENTITY=b"device-1", KEY_HEX=KEY_HEX).lines
     assert out == [f"{want} [('Connection', None)] b'pong from openssl\\n'"]
 
 
@@ -524,9 +490,9 @@ c.shutdown()
                  id="tls1.3"),
     pytest.param(["-tls1_2"], "stranger", "ERROR [('Connection', b'stranger')]", id="tls1.2-unknown"),
 ])
-def test_pyopenssl_face_server(mp, args, identity, want):
+def test_pyopenssl_face_server(mp, openssl, args, identity, want):
     bg = mp.start(PYOPENSSL_SERVER, KEY_HEX=KEY_HEX)
-    client_out = openssl_client(listening_port(bg), args, identity=identity)
+    client_out = openssl_client(openssl, listening_port(bg), args, identity=identity)
     lines = rest_of(bg)
     assert len(lines) == 1 and lines[0].startswith(want), (lines, client_out)
     if identity == "device-1":

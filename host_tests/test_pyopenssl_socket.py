@@ -10,10 +10,8 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
-import time
 
 import pytest
-from modssl_harness.localhost import free_port
 
 CLIENT = """
 import select, socket
@@ -110,7 +108,7 @@ def test_client_rejects_unknown_server(mp, pki, tls_server):
 
 
 SERVER = """
-import socket
+from listening import listen
 from OpenSSL import SSL
 ctx = SSL.Context(SSL.TLS_METHOD)
 ctx.use_certificate_chain_file(CHAIN)
@@ -118,10 +116,9 @@ ctx.use_privatekey_file(KEY)
 ctx.load_verify_locations(CA)
 ctx.set_verify(SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT)
 ctx.set_alpn_select_callback(lambda conn, offered: offered[-1])
-server = SSL.Connection(ctx, socket.socket())
-server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-server.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-server.listen(1)
+listener, port = listen(1)
+server = SSL.Connection(ctx, listener)
+print("LISTENING", port)
 conn, addr = server.accept()
 conn.do_handshake()
 print(conn.get_protocol_version_name(), conn.get_servername(), conn.get_alpn_proto_negotiated())
@@ -139,43 +136,27 @@ conn.close()
 
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
 def test_server_for_cpython_client(mp, pki, version):
-    port = free_port()
-    result: dict[str, object] = {}
-
-    def client() -> None:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ctx.load_verify_locations(cafile=str(pki["ca"].cert_pem))
-        ctx.load_cert_chain(pki["client_ec"].cert_pem, pki["client_ec"].key_pem)
-        ctx.set_alpn_protocols(["h2", "http/1.1"])
-        ctx.minimum_version = ctx.maximum_version = version
-        deadline = time.time() + 30
-        while True:  # until the firmware listens
-            try:
-                raw = socket.create_connection(("127.0.0.1", port), timeout=30)
-                break
-            except ConnectionRefusedError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.05)
-        try:
-            with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
-                result["version"] = tls.version()
-                tls.sendall(b"hello device")
-                result["reply"] = tls.recv(100)
-                tls.unwrap()  # sends close_notify, waits for the device's
-                result["closed"] = True
-        except Exception as exc:  # reported by the assertion below
-            result["error"] = repr(exc)
-
-    thread = threading.Thread(target=client, daemon=True)
-    thread.start()
-    out = mp.run(SERVER, PORT=port, CHAIN=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
-                 CA=str(pki["ca"].cert_pem)).lines
-    thread.join(timeout=30)
+    bg = mp.start(SERVER, CHAIN=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
+                  CA=str(pki["ca"].cert_pem))
+    word, port = bg.first_line.split()
+    assert word == "LISTENING", bg.first_line
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(cafile=str(pki["ca"].cert_pem))
+    ctx.load_cert_chain(pki["client_ec"].cert_pem, pki["client_ec"].key_pem)
+    ctx.set_alpn_protocols(["h2", "http/1.1"])
+    ctx.minimum_version = ctx.maximum_version = version
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=30) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+            got_version = tls.version()
+            tls.sendall(b"hello device")
+            reply = tls.recv(100)
+            tls.unwrap()  # sends close_notify, waits for the device's
+    result = bg.finish()
     want = {"TLSv1_2": "TLSv1.2", "TLSv1_3": "TLSv1.3"}[version.name]
-    assert "error" not in result, result
-    assert out == [f"{want} b'localhost' b'http/1.1'", "device-client", "client closed", "shutdown True"]
-    assert result == {"version": want, "reply": b"HELLO DEVICE", "closed": True}
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"{want} b'localhost' b'http/1.1'", "device-client", "client closed",
+                                          "shutdown True"]
+    assert (got_version, reply) == (want, b"HELLO DEVICE")
 
 
 DTLS_CLIENT = """

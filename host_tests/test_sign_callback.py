@@ -11,7 +11,6 @@ server against `openssl s_client`, in TLS 1.2 and 1.3.
 from __future__ import annotations
 
 import socket
-import subprocess
 import threading
 
 import pytest
@@ -107,37 +106,20 @@ t.close()
 """
 
 
-def openssl_server(pki, args: list[str]) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen(
-        ["openssl", "s_server", "-accept", "127.0.0.1:0", "-naccept", "1",
-         "-cert", str(pki["server_ec"].chain_pem), "-key", str(pki["server_ec"].key_pem),
-         "-Verify", "2", "-verify_return_error", "-CAfile", str(pki.directory / "cas.pem"), *args],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    timer = threading.Timer(60, proc.kill)
-    timer.daemon = True
-    timer.start()
-    for line in proc.stdout:
-        if line.startswith("ACCEPT"):
-            return proc, int(line.rsplit(":", 1)[1])
-    raise AssertionError("s_server did not start")
-
-
 @pytest.mark.parametrize("version, name, digest", [
     pytest.param(0x0303, "TLSv1.2", 32, id="tls1.2"),
     pytest.param(0x0304, "TLSv1.3", 32, id="tls1.3"),
 ])
-def test_client_certificate_signed_outside_against_openssl(mp, pki, signer, version, name, digest):
+def test_client_certificate_signed_outside_against_openssl(mp, pki, openssl, signer, version, name, digest):
     sig = signer("client_ec")
-    proc, port = openssl_server(pki, [])
-    try:
-        proc.stdin.write("pong from openssl\n")
-        proc.stdin.flush()
-        out = mp.run(CLIENT, PORT=port, VERSION=version, CA=str(pki["ca"].cert_pem),
-                     CERT=str(pki["client_ec"].chain_pem), SIGNER_PORT=sig.port).lines
-    finally:
-        proc.kill()
-        server_out = proc.communicate()[0]
+    server = openssl.server("-naccept", "1", "-cert", str(pki["server_ec"].chain_pem),
+                            "-key", str(pki["server_ec"].key_pem), "-Verify", "2", "-verify_return_error",
+                            "-CAfile", str(pki.directory / "cas.pem"))
+    # s_server sends what it reads on stdin once the connection is up.
+    server.send("pong from openssl\n")
+    out = mp.run(CLIENT, PORT=server.port, VERSION=version, CA=str(pki["ca"].cert_pem),
+                 CERT=str(pki["client_ec"].chain_pem), SIGNER_PORT=sig.port).lines
+    server_out = server.stop()
     # One signature (CertificateVerify), by the host signer, over a digest;
     # the callback got the certificate's public key (0x04 || X || Y, P-256).
     assert out == [f"{name} b'pong from openssl\\n' [(65, 4, {digest})]"]
@@ -181,20 +163,16 @@ t.close()
 """
 
 
-def run_server(mp, pki, signer_port: int, args: list[str], key: bool = False, first_callback: bool = True,
-               mode: str = "sign") -> tuple[list[str], str]:
+def run_server(mp, pki, openssl, signer_port: int, args: list[str], key: bool = False,
+               first_callback: bool = True, mode: str = "sign") -> tuple[list[str], str]:
     bg = mp.start(SERVER, CERT=str(pki["server_ec"].chain_pem),
                   KEY=str(pki["server_ec"].key_pem) if key else None, SIGNER_PORT=signer_port,
                   FIRST_CALLBACK=first_callback, MODE=mode)
     word, port = bg.first_line.split()
     assert word == "LISTENING", bg.first_line
-    proc = subprocess.run(
-        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", str(pki["ca"].cert_pem),
-         "-verify_return_error", "-ign_eof", *args],
-        input="ping from openssl\n", capture_output=True, text=True, timeout=60, check=False,
-    )
-    bg.proc.wait(timeout=60)
-    return bg.proc.stdout.read().splitlines(), proc.stdout + proc.stderr
+    client_out = openssl.run_client(int(port), "-CAfile", str(pki["ca"].cert_pem), "-verify_return_error",
+                                    "-ign_eof", *args, input="ping from openssl\n")
+    return bg.finish().stdout.splitlines(), client_out
 
 
 @pytest.mark.parametrize("args, name, first_callback", [
@@ -203,9 +181,10 @@ def run_server(mp, pki, signer_port: int, args: list[str], key: bool = False, fi
     # with a key loaded first, a callback set later takes over signing
     pytest.param(["-tls1_3"], "TLSv1.3", False, id="tls1.3-callback-set-after-the-key"),
 ])
-def test_server_signed_outside_against_openssl(mp, pki, signer, args, name, first_callback):
+def test_server_signed_outside_against_openssl(mp, pki, openssl, signer, args, name, first_callback):
     sig = signer("server_ec")
-    lines, client_out = run_server(mp, pki, sig.port, args, key=not first_callback, first_callback=first_callback)
+    lines, client_out = run_server(mp, pki, openssl, sig.port, args, key=not first_callback,
+                                   first_callback=first_callback)
     scalar = sig.key.private_numbers().private_value.to_bytes(32, "big")
     key = "65, 4" if first_callback else f"32, {scalar[0]}"
     assert lines == [f"{name} [({key}, 32)]"], client_out
@@ -213,11 +192,11 @@ def test_server_signed_outside_against_openssl(mp, pki, signer, args, name, firs
     assert "Verify return code: 0 (ok)" in client_out and "PING FROM OPENSSL" in client_out
 
 
-def test_callback_gets_the_private_scalar_and_none_falls_back(mp, pki, signer):
+def test_callback_gets_the_private_scalar_and_none_falls_back(mp, pki, openssl, signer):
     """With a private key loaded, upstream's convention: the callback gets the
     key's private scalar; None lets the loaded key sign."""
     sig = signer("server_ec")
-    lines, client_out = run_server(mp, pki, sig.port, ["-tls1_3"], key=True, mode="none")
+    lines, client_out = run_server(mp, pki, openssl, sig.port, ["-tls1_3"], key=True, mode="none")
     scalar = sig.key.private_numbers().private_value.to_bytes(32, "big")
     assert lines == [f"TLSv1.3 [(32, {scalar[0]}, 32)]"], client_out
     assert sig.digests == []  # the host signer was not asked
@@ -231,9 +210,9 @@ def test_callback_gets_the_private_scalar_and_none_falls_back(mp, pki, signer):
                  id="raises"),
     pytest.param("garbage", None, "bad signature", id="bad-signature"),
 ])
-def test_signing_failures(mp, pki, signer, mode, says, openssl_says):
+def test_signing_failures(mp, pki, openssl, signer, mode, says, openssl_says):
     sig = signer("server_ec")
-    lines, client_out = run_server(mp, pki, sig.port, ["-tls1_3"], mode=mode)
+    lines, client_out = run_server(mp, pki, openssl, sig.port, ["-tls1_3"], mode=mode)
     assert len(lines) == 1 and lines[0].startswith("HANDSHAKE-ERROR"), (lines, client_out)
     if says:
         assert lines[0] == f"HANDSHAKE-ERROR {says}"

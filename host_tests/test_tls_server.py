@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import socket
 import ssl
-import subprocess
 
 import pytest
-from modssl_harness.localhost import free_port
 
-# One connection: handshake, echo until EOF, clean close.  Prints the port
-# first, then what it saw.
 # One connection: handshake, echo until EOF, clean close.  Prints the port
 # first, then what it saw.
 SERVER = """
-import socket, ssl
+import ssl
+from listening import listen
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(CERT, KEY)
 if MIN_VERSION:
@@ -26,11 +23,8 @@ if CLIENT_CA:
     ctx.load_verify_locations(cafile=CLIENT_CA)
 if ALPN:
     ctx.set_alpn_protocols(ALPN)
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-s.listen(1)
-print(PORT)
+s, port = listen(1)
+print(port)
 c, addr = s.accept()
 try:
     t = ctx.wrap_socket(c, server_side=True)
@@ -59,14 +53,12 @@ s.close()
 
 def start_server(mp, pki, cert="server_ec", min_version=0, max_version=0, client_ca=None,
                  verify_mode=2, alpn=None, line_mode=False):
-    port = free_port()
     bg = mp.start(
-        SERVER, PORT=port, CERT=str(pki[cert].chain_pem), KEY=str(pki[cert].key_pem),
+        SERVER, CERT=str(pki[cert].chain_pem), KEY=str(pki[cert].key_pem),
         MIN_VERSION=min_version, MAX_VERSION=max_version, CLIENT_CA=client_ca, VERIFY_MODE=verify_mode,
         ALPN=alpn, LINE_MODE=line_mode,
     )
-    assert bg.first_line == str(port)
-    return port, bg
+    return int(bg.first_line), bg
 
 
 def cpython_client(port, ca, *, cert=None, version=None, alpn=None, payload=b"hello device" * 100):
@@ -120,9 +112,7 @@ def test_mutual_tls_rejects_missing_client_certificate(mp, pki):
     port, bg = start_server(mp, pki, client_ca=str(pki["ca"].cert_pem))
     with pytest.raises((ssl.SSLError, ConnectionError)):
         cpython_client(port, pki["ca"].cert_pem, payload=b"x")
-    out = bg.finish().stdout
-    assert "HANDSHAKE-ERROR" in out
-    assert "certificate" in out
+    assert bg.finish().stdout == "HANDSHAKE-ERROR OSError peer did not send a certificate, but one is required\n"
 
 
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
@@ -156,12 +146,9 @@ def test_alpn_selection(mp, pki):
 
 
 @pytest.mark.parametrize("proto", ["-tls1_2", "-tls1_3"])
-def test_openssl_s_client(mp, pki, proto):
+def test_openssl_s_client(mp, pki, openssl, proto):
     port, bg = start_server(mp, pki, line_mode=True)
-    proc = subprocess.run(
-        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", proto, "-CAfile", str(pki["ca"].cert_pem),
-         "-verify_return_error", "-verify_hostname", "localhost", "-quiet"],
-        input=b"via s_client\n", capture_output=True, timeout=30,
-    )
-    assert b"via s_client" in proc.stdout, proc.stderr.decode()
+    out = openssl.run_client(port, proto, "-CAfile", str(pki["ca"].cert_pem), "-verify_return_error",
+                             "-verify_hostname", "localhost", "-quiet", input="via s_client\n")
+    assert "via s_client" in out.splitlines(), out
     assert "ECHOED 13" in bg.finish().stdout

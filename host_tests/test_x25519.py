@@ -11,15 +11,12 @@ checked on a bare emulated Cortex-M0+ core (modssl_harness.bare_m0).
 from __future__ import annotations
 
 import os
-import re
 import ssl
-import subprocess
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from modssl_harness import bare_m0
-from modssl_harness.localhost import free_port
 
 P = 2**255 - 19
 
@@ -163,38 +160,22 @@ t.close()
 
 
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
-def test_client_handshake_x25519_only_server(mp, pki, version):
+def test_client_handshake_x25519_only_server(mp, pki, openssl, version):
     flag = {"TLSv1_2": "-tls1_2", "TLSv1_3": "-tls1_3"}[version]
-    server = subprocess.Popen(
-        ["openssl", "s_server", "-accept", "127.0.0.1:0", flag, "-groups", "X25519", "-naccept", "1", "-rev",
-         "-cert", str(pki["server_ec"].cert_pem), "-key", str(pki["server_ec"].key_pem)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        assert server.stdout is not None
-        for line in server.stdout:
-            m = re.match(r"ACCEPT 127\.0\.0\.1:(\d+)", line)
-            if m:
-                break
-        else:
-            raise AssertionError("openssl s_server did not start")
-        out = mp.run(CLIENT, PORT=int(m.group(1)), CA=str(pki["ca"].cert_pem),
-                     VERSION=ssl.TLSVersion[version].value).stdout.strip()
-    finally:
-        server.kill()
-        server.communicate()
+    server = openssl.server(flag, "-groups", "X25519", "-naccept", "1", "-rev",
+                            "-cert", str(pki["server_ec"].cert_pem), "-key", str(pki["server_ec"].key_pem))
+    out = mp.run(CLIENT, PORT=server.port, CA=str(pki["ca"].cert_pem),
+                 VERSION=ssl.TLSVersion[version].value).stdout.strip()
     assert out == f"{version.replace('_', '.')} b'hello\\n'"
 
 
 SERVER = """
-import socket, ssl
+import ssl
+from listening import listen
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(CERT, KEY)
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-s.listen(1)
-print(PORT)
+s, port = listen(1)
+print(port)
 c, addr = s.accept()
 t = ctx.wrap_socket(c, server_side=True)
 data = b""
@@ -208,22 +189,18 @@ s.close()
 
 
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
-def test_server_handshake_x25519_only_client(mp, pki, version):
-    port = free_port()
-    bg = mp.start(SERVER, PORT=port, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem))
-    assert bg.first_line == str(port)
+def test_server_handshake_x25519_only_client(mp, pki, openssl, version):
+    bg = mp.start(SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem))
+    port = int(bg.first_line)
     flag = {"TLSv1_2": "-tls1_2", "TLSv1_3": "-tls1_3"}[version]
     # In TLS 1.2 the client's groups also name the curves it accepts in the
     # server's certificate (P-256 here); the key exchange is still X25519.
     groups = {"TLSv1_2": "X25519:P-256", "TLSv1_3": "X25519"}[version]
-    client = subprocess.run(
-        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", flag, "-groups", groups, "-brief",
-         "-CAfile", str(pki["ca"].cert_pem), "-verify_return_error", "-ign_eof"],
-        input="ping\n", capture_output=True, text=True, timeout=60,
-    )
+    client = openssl.run_client(port, flag, "-groups", groups, "-brief", "-CAfile", str(pki["ca"].cert_pem),
+                                "-verify_return_error", "-ign_eof", input="ping\n")
     out = bg.finish().stdout.strip()
-    assert "Temp Key: X25519" in client.stderr, client.stderr
-    assert "PING" in client.stdout
+    assert "Temp Key: X25519" in client, client
+    assert "PING" in client.splitlines(), client
     assert out == f"{version.replace('_', '.')} b'ping\\n'"
 
 

@@ -4,15 +4,16 @@
 # quiet when everything is already there.
 #
 #   tools/setup.sh            host tools for the unix port and the tests
-#   tools/setup.sh rp2        ... plus the ARM cross toolchain for rp2, and Node.js
-#                             with npm for the emulated Pico (rp2040js)
+#   tools/setup.sh rp2        ... plus the ARM cross toolchain for rp2, Node.js
+#                             with npm for the emulated Pico (rp2040js), and ser2net
+#                             to share its serial port over the network (RFC 2217)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # faketime: the tests run the firmware with an unset (2021) clock.
 APT_PACKAGES=(build-essential pkg-config libffi-dev openssl faketime valgrind)
 if [[ " $* " == *" rp2 "* ]]; then
-    APT_PACKAGES+=(cmake gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib)
+    APT_PACKAGES+=(cmake gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib ser2net)
     # A Node.js that is already there (with its own npm) is used as it is.
     if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
         APT_PACKAGES+=(nodejs npm)

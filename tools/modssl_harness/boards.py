@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Protocol
 
-from .devices import DeviceError
+from .targets import TargetError
 
 
 class PortInfo(Protocol):
@@ -81,21 +81,14 @@ def pick_serial_port(port: str, infos: Iterable[PortInfo], device: str | None = 
     wanted = ", ".join(f"{u.vid:04X}:{u.pid:04X}" if u.pid is not None else f"{u.vid:04X}:*" for u in USB_IDS[port])
     seen = "; ".join(describe(i) for i in infos) or "no serial ports at all"
     if not found:
-        raise DeviceError(
+        raise TargetError(
             f"no {port} board found by USB id ({wanted}); serial ports present: {seen}. "
             f"Connect the board, or pass --device /dev/ttyXXX"
         )
-    raise DeviceError(
+    raise TargetError(
         f"{len(found)} {port} boards found: {'; '.join(describe(i) for i in found)}. "
         f"Choose one with --device {found[0].device}"
     )
-
-
-def device_for_worker(worker: str, devices: list[str]) -> str:
-    """The board a pytest-xdist worker drives: gw0 the first --device, gw1 the
-    second...; without xdist ("master") the first."""
-    index = int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
-    return devices[index % len(devices)]
 
 
 # ---- rp2 BOOTSEL drive ---------------------------------------------------------

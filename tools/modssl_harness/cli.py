@@ -11,7 +11,7 @@ import sys
 
 from .build import BuildError
 from .commands import bench, build, clean, emu, fetch, flash, run, test
-from .devices import DeviceError
+from .targets import TargetError
 from .emulator import EmulatorError
 from .sources import FetchError
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (FetchError, BuildError, DeviceError, EmulatorError) as e:
+    except (FetchError, BuildError, TargetError, EmulatorError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,17 +1,18 @@
-"""Run the on-device test scripts (device_tests/) against host TLS servers.
+"""The on-device test scripts (device_tests/) against host TLS servers.
 
-The harness starts the host servers, writes modssl_testcfg.py (host address,
-ports, CA and client certificates) next to the scripts on the device, runs
-each script and turns its PASS/FAIL lines into results, printed as a table
-and optionally written as JUnit XML.
+For each script the host servers are started, modssl_testcfg.py (host
+address, ports, CA and client certificates) is put next to the scripts on the
+target, the script runs and its PASS/FAIL lines become results.  The pytest
+suite (host_tests/test_device_scripts.py) makes each check a test case of its
+own: the checks a script has are read from its source (`@check def name`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import ssl
 import tempfile
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,11 @@ class CaseResult:
 
 def device_scripts() -> list[Path]:
     return sorted(DEVICE_TESTS.glob("test_*.py"))
+
+
+def check_names(script: Path) -> list[str]:
+    """The checks a script runs, in order: each function under `@check`."""
+    return re.findall(r"^@check\s*\ndef (\w+)\(", script.read_text(), re.MULTILINE)
 
 
 @contextlib.contextmanager
@@ -106,40 +112,18 @@ def parse_output(script: str, output: str) -> list[CaseResult]:
     return results
 
 
-def run(device, scripts: list[Path] | None = None) -> list[CaseResult]:
+def run(target, scripts: list[Path] | None = None) -> list[CaseResult]:
+    """Run each script on `target` (targets.py) against fresh host servers."""
     results: list[CaseResult] = []
     with tempfile.TemporaryDirectory(prefix="modssl-pki-") as tmp:
         pki = certs.make_pki(Path(tmp))
-        bind = "127.0.0.1" if device.host_address == "127.0.0.1" else "0.0.0.0"
+        bind = "127.0.0.1" if target.host_address == "127.0.0.1" else "0.0.0.0"
         with host_servers(pki, bind) as servers:
             files = {name: (DEVICE_TESTS / name).read_bytes() for name in SUPPORT_FILES}
-            files["modssl_testcfg.py"] = config_module(device.host_address, servers, pki, device.transport)
+            files["modssl_testcfg.py"] = config_module(target.host_address, servers, pki, target.transport)
+            target.put(files)
+            target.endpoints = endpoints(servers)
             for script in scripts or device_scripts():
-                output = device.run_script(script, files, endpoints(servers))
-                results.extend(parse_output(script.stem, output))
+                out = target.run_file(script)
+                results.extend(parse_output(script.stem, out.stdout + out.stderr))
     return results
-
-
-def summary_table(results: list[CaseResult]) -> str:
-    width = max((len(f"{r.script}::{r.name}") for r in results), default=10)
-    lines = [f"{'test'.ljust(width)}  result", f"{'-' * width}  ------"]
-    for r in results:
-        lines.append(f"{(r.script + '::' + r.name).ljust(width)}  {'PASS' if r.passed else 'FAIL  ' + r.message}")
-    passed = sum(r.passed for r in results)
-    lines.append(f"{passed} passed, {len(results) - passed} failed")
-    return "\n".join(lines)
-
-
-def write_junit(results: list[CaseResult], path: Path, device_name: str) -> None:
-    suite = ET.Element(
-        "testsuite", name=f"device-{device_name}", tests=str(len(results)),
-        failures=str(sum(not r.passed for r in results)),
-    )
-    for r in results:
-        case = ET.SubElement(suite, "testcase", classname=f"device_tests.{r.script}", name=r.name)
-        if r.seconds is not None:
-            case.set("time", f"{r.seconds:.3f}")
-        if not r.passed:
-            ET.SubElement(case, "failure", message=r.message[:200]).text = r.message
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from . import boards
-from .devices import DeviceError
+from .targets import TargetError
 from .progress import step
 
 # Where a merged MicroPython esp32 firmware.bin goes: the ESP32 and ESP32-S2
@@ -52,7 +52,7 @@ def find_picotool(explicit: str | None = None) -> str:
     (it only converts ELF to UF2), so it is never used for flashing."""
     tool = explicit or shutil.which("picotool")
     if tool is None:
-        raise DeviceError(
+        raise TargetError(
             "flashing with picotool needs a picotool built with USB support: `apt-get install picotool` "
             "(Debian trixie or later) or build picotool 2.1.1 with libusb-1.0-0-dev, then pass "
             "--picotool PATH if it is not on PATH; or use --method drive (the BOOTSEL drive)"
@@ -85,12 +85,12 @@ def flash_rp2_drive(uf2: Path, device: str | None, wait: float = 20.0) -> None:
     """Through the BOOTSEL drive, rebooting a running board into it first."""
     drives = boards.find_bootsel_drives(boards.mount_points())
     if len(drives) > 1:
-        raise DeviceError(f"several RPI-RP2 drives are mounted ({', '.join(map(str, drives))}): unplug all but one")
+        raise TargetError(f"several RPI-RP2 drives are mounted ({', '.join(map(str, drives))}): unplug all but one")
     if not drives:
         try:
             port = boards.pick_serial_port("rp2", boards.serial_ports(), device)
-        except DeviceError as e:
-            raise DeviceError(
+        except TargetError as e:
+            raise TargetError(
                 "no RPI-RP2 drive is mounted and no running board to reboot into it: hold BOOTSEL while "
                 f"plugging the board in and mount the drive, or pass --device. ({e})"
             ) from e
@@ -98,7 +98,7 @@ def flash_rp2_drive(uf2: Path, device: str | None, wait: float = 20.0) -> None:
         subprocess.run(bootloader_command(port), capture_output=True, timeout=30)
         drive = wait_for_bootsel_drive(wait)
         if drive is None:
-            raise DeviceError(
+            raise TargetError(
                 f"the board on {port} was asked to enter BOOTSEL but no RPI-RP2 drive was mounted within {wait:.0f} s: "
                 "mount it (e.g. `udisksctl mount -b /dev/disk/by-label/RPI-RP2`) and run flash again, "
                 "or use --method picotool"
@@ -112,7 +112,7 @@ def flash_rp2_picotool(uf2: Path, force: bool, picotool: str | None) -> None:
     step(" ".join(cmd))
     if subprocess.call(cmd) != 0:
         hint = "" if force else " (a board running MicroPython: add --force, or press BOOTSEL while plugging it in)"
-        raise DeviceError(f"picotool load failed{hint}")
+        raise TargetError(f"picotool load failed{hint}")
 
 
 # ---- esp32 -------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def esp32_offset(chip: str) -> int:
     try:
         return ESP32_FLASH_OFFSETS[chip]
     except KeyError:
-        raise DeviceError(f"unknown chip {chip!r}: choose one of {', '.join(ESP32_FLASH_OFFSETS)}") from None
+        raise TargetError(f"unknown chip {chip!r}: choose one of {', '.join(ESP32_FLASH_OFFSETS)}") from None
 
 
 def esptool_commands(
@@ -142,7 +142,7 @@ def flash_esp32(firmware: Path, device: str | None, chip: str, baud: int, erase:
     for cmd in esptool_commands(firmware, port, chip, baud, erase):
         step(" ".join(cmd[2:]))
         if subprocess.call(cmd) != 0:
-            raise DeviceError(
+            raise TargetError(
                 f"esptool failed on {port}: check the cable, hold BOOT while resetting the board, "
                 "or try a lower --baud"
             )

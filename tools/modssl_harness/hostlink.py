@@ -20,9 +20,9 @@ import binascii
 import datetime
 import select
 import socket
+import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 MARK = b"\x1eL "
 END_OF_OUTPUT = b"\x04"
@@ -138,13 +138,32 @@ class BoardGone(RuntimeError):
     """The board stopped answering for good (the emulator exited)."""
 
 
+def put_files(port: str, files: dict[str, bytes]) -> None:
+    """Copy `files` to the board's filesystem (next to the scripts)."""
+    if not files:
+        return
+    from mpremote.transport_serial import SerialTransport
+
+    transport = SerialTransport(port, baudrate=115200)
+    try:
+        transport.enter_raw_repl(soft_reset=False, timeout_overall=60)
+        for name, data in files.items():
+            transport.fs_writefile(name, data)
+        transport.exit_raw_repl()
+    finally:
+        transport.close()
+
+
 def run_script(
-    port: str, script: Path, files: dict[str, bytes], endpoints: Endpoints, timeout: float = 600,
-    alive: Callable[[], bool] | None = None,
-) -> str:
-    """Copy `files` to the board, set its clock, run `script` while serving
-    the link; return what the script printed (errors included).  `alive`,
-    if given, is asked while the board is silent: False ends the wait."""
+    port: str, script: str, endpoints: Endpoints, timeout: float = 600,
+    alive: Callable[[], bool] | None = None, on_line: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[str, str]:
+    """Set the board's clock, run `script` while serving the link; return
+    what the script printed and its error text (an uncaught exception).
+    `alive`, if given, is asked while the board is silent: False ends the
+    wait.  `on_line` gets each line as it comes (then it is not in the
+    returned output); `cancel`, once set, interrupts the script."""
     from mpremote.transport_serial import SerialTransport
 
     transport = SerialTransport(port, baudrate=115200)
@@ -152,21 +171,24 @@ def run_script(
     try:
         # A soft reset gives each script fresh modules, as a separate run would.
         transport.enter_raw_repl(soft_reset=True, timeout_overall=60)
-        for name, data in files.items():
-            transport.fs_writefile(name, data)
         # Certificates are valid from yesterday only: the board's clock must be right.
         transport.exec(f"import machine; machine.RTC().datetime({rtc_tuple()!r})")
-        transport.exec_raw_no_follow(script.read_bytes())
+        transport.exec_raw_no_follow(script.encode())
         transport.serial.timeout = 1
-        output, errors = _serve(transport.serial, bridge, timeout, alive)
+        output, errors = _serve(transport.serial, bridge, timeout, alive, on_line, cancel)
         transport.exit_raw_repl()
     finally:
         bridge.close()
         transport.close()
-    return output + errors
+    return output, errors
 
 
-def _serve(serial, bridge: LinkBridge, timeout: float, alive: Callable[[], bool] | None) -> tuple[str, str]:
+class Cancelled(RuntimeError):
+    """The script was interrupted (Running.kill())."""
+
+
+def _serve(serial, bridge: LinkBridge, timeout: float, alive: Callable[[], bool] | None,
+           on_line: Callable[[str], None] | None = None, cancel: threading.Event | None = None) -> tuple[str, str]:
     """Read the running script's output line by line, answering link requests,
     until the raw REPL's two end markers (output, then errors)."""
     deadline = time.monotonic() + timeout
@@ -174,6 +196,9 @@ def _serve(serial, bridge: LinkBridge, timeout: float, alive: Callable[[], bool]
     buf = b""
     current = bytearray()
     while len(sections) < 2:
+        if cancel is not None and cancel.is_set():
+            serial.write(b"\x03")  # Ctrl-C: the script ends, the raw REPL stays
+            raise Cancelled("interrupted")
         if time.monotonic() > deadline:
             raise ScriptTimeout(f"the script did not finish in {timeout:.0f} s; output so far:\n{current.decode(errors='replace')}")
         chunk = serial.read(serial.in_waiting or 1)
@@ -198,6 +223,8 @@ def _serve(serial, bridge: LinkBridge, timeout: float, alive: Callable[[], bool]
             if line.startswith(MARK):
                 reply = bridge.handle(line[len(MARK):].strip())
                 serial.write(reply + b"\n")
+            elif on_line is not None and not sections:
+                on_line(line.decode(errors="replace").replace("\r\n", "\n"))
             else:
                 current += line
     # Whatever followed the second marker is the prompt ('>').

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import tempfile
-from pathlib import Path
 
 from ..hostserver import TlsEchoServer
 from ..progress import step
@@ -33,9 +31,8 @@ def collected(exe, params: dict) -> int:
     if valgrind is None:
         raise device.BenchError("valgrind not installed")
     with tempfile.TemporaryDirectory() as tmp:
-        argv, env = device.command(exe, device.script_file("cg_client.py", params, Path(tmp)))
-        proc = subprocess.run([valgrind, "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out"] + argv,
-                              env=env, capture_output=True, text=True, timeout=600)
+        proc = device.run_raw(exe, "cg_client.py", params, timeout=600,
+                              prefix=[valgrind, "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out"])
     m = re.search(r"Collected : (\d+)", proc.stderr)
     if proc.returncode != 0 or m is None:
         raise device.BenchError(f"callgrind failed: {proc.stderr[-1500:]}")

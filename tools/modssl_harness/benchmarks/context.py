@@ -12,7 +12,6 @@ from typing import Callable
 
 from .. import paths
 from ..certs import Pki
-from ..localhost import free_port  # noqa: F401  (the bench modules import it from here)
 from ..progress import step
 from .device import BenchError, parse_result
 from .stats import Cell, Missing

@@ -61,14 +61,14 @@ def client_handshakes(host: str, port: int, ca_pem: str, version: int | None, n:
     return {"us": times, "reused": reused}
 
 
-def server(port: int, cert_pem: str, key_pem: str, version: int | None, count: int) -> None:
-    """The CPython counterpart of bench/device/hs_server.py."""
+def server(cert_pem: str, key_pem: str, version: int | None, count: int) -> None:
+    """The CPython counterpart of bench/device/hs_server.py (reports its port)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert_pem, key_pem)
     if version is not None:
         ctx.minimum_version = ctx.maximum_version = PY_VERSIONS[version]
-    srv = socket.create_server(("127.0.0.1", port))
-    print("READY", flush=True)
+    srv = socket.create_server(("127.0.0.1", 0))
+    print("READY", srv.getsockname()[1], flush=True)
     for _ in range(count):
         raw, _ = srv.accept()
         nodelay(raw)

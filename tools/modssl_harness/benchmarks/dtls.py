@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 
+from ..opensslpeer import OpensslServer
 from ..progress import step
 from . import device
-from .context import Bench, attempt, free_port
+from .context import Bench, attempt
 from .report import Section
 from .stats import Missing, ms
 
@@ -23,23 +23,17 @@ def run(b: Bench, sec: Section) -> None:
         sec.add("client, full, DTLS 1.2, ECDSA P-256", ours=Missing("no openssl"), stock=Missing("no openssl"),
                 cpython=Missing("no DTLS in CPython"))
         return
-    port = free_port()
     cert = b.pki["server_ec"]
     # s_server takes one client after another; a closed client (close_notify)
-    # sends it back to listening.
-    srv = subprocess.Popen(
-        [openssl, "s_server", "-dtls1_2", "-quiet", "-cert", str(cert.cert_pem), "-key", str(cert.key_pem),
-         "-accept", f"127.0.0.1:{port}"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    # sends it back to listening (so it does with stdin at its end, -quiet).
+    srv = OpensslServer(["-dtls1_2", "-quiet", "-cert", str(cert.cert_pem), "-key", str(cert.key_pem)], timeout=1800,
+                        stdin=subprocess.DEVNULL)
     try:
-        time.sleep(0.3)  # UDP: nothing to connect to; give it time to bind
-        params = dict(HOST="127.0.0.1", PORT=port, CA=str(b.pki["ca"].cert_der), N=b.counts.handshakes,
+        params = dict(HOST="127.0.0.1", PORT=srv.port, CA=str(b.pki["ca"].cert_der), N=b.counts.handshakes,
                       WARMUP=b.counts.warmup)
         ours = attempt("modssl", lambda: ms(device.run(b.ours, "dtls_client.py", params, timeout=120)["us"]))
         stock = attempt("stock", lambda: ms(device.run(b.stock, "dtls_client.py", params, timeout=120)["us"]))
     finally:
-        srv.kill()
-        srv.wait()
+        srv.stop()
     sec.add("client, full, DTLS 1.2, ECDSA P-256", ours=ours, stock=stock, cpython=Missing("no DTLS in CPython"),
             note="peer: openssl s_server -dtls1_2")

@@ -14,11 +14,11 @@ from __future__ import annotations
 import statistics
 
 from .. import bare_m0, certs, paths
-from ..devices import EmulatedPico
+from ..targets import EmulatedPicoTarget as EmulatedPico
 from ..hostserver import TlsEchoServer
 from ..progress import step
 from .context import CERTS, PY_VERSIONS, VERSIONS, Bench, attempt
-from .device import BenchError, parse_result, script_file
+from .device import BenchError, parse_result
 from .report import Section
 from .stats import Missing, Single, Stat, ms
 
@@ -138,13 +138,15 @@ def run(b: Bench, time_section: Section, heap_section: Section, rounds: int, war
                 heap_section.add(name, steady=Single(statistics.median(figures["steady"]), "B"),
                                  peak=Single(statistics.median(figures["peak"]), "B"))
     finally:
-        pico.close()
+        pico.stop()
 
 
 def _measure(pico: EmulatedPico, b: Bench, server: TlsEchoServer, ca: str, rounds: int, warmup: int) -> dict:
     params = dict(SERVER="bench", CA_PEM=b.pki[ca].pem(), HOSTNAME=certs.HOSTNAME, N=rounds, WARMUP=warmup)
-    script = script_file(SCRIPT.name, params, b.workdir)
-    out = pico.run_script(script, {"hostlink.py": LINK.read_bytes()}, {"bench": ("tcp", server.port)})
+    pico.put({"hostlink.py": LINK.read_bytes()})
+    pico.endpoints = {"bench": ("tcp", server.port)}
+    result = pico.run(SCRIPT.read_text(), params)
+    out = result.stdout + result.stderr
     try:
         return parse_result(out)
     except BenchError:
@@ -185,7 +187,7 @@ def loopback(b: Bench, sec: Section, rounds: int, warmup: int) -> None:
                     results[(column, vname, cname)] = attempt(
                         "emulated loopback", lambda: _loopback(pico, b, cert, ca, wire, rounds, warmup))
         finally:
-            pico.close()
+            pico.stop()
     for vname in VERSIONS:
         for cname in CERTS:
             cells = {col: results[(col, vname, cname)] for col in firmwares}
@@ -208,8 +210,9 @@ def loopback(b: Bench, sec: Section, rounds: int, warmup: int) -> None:
 def _loopback(pico: EmulatedPico, b: Bench, cert: str, ca: str, wire: int, rounds: int, warmup: int) -> dict:
     params = dict(CA=b.pki[ca].cert_der.read_bytes(), CERT=b.pki[cert].cert_der.read_bytes(),
                   KEY=b.pki[cert].key_der.read_bytes(), VERSION=wire, N=rounds, WARMUP=warmup)
-    script = script_file(LOOPBACK.name, params, b.workdir)
-    out = pico.run_script(script, {"benchlib.py": BENCHLIB.read_bytes()}, {})
+    pico.put({"benchlib.py": BENCHLIB.read_bytes()})
+    result = pico.run(LOOPBACK.read_text(), params)
+    out = result.stdout + result.stderr
     try:
         return parse_result(out)
     except BenchError:

@@ -13,7 +13,7 @@ import json
 from ..hostserver import TlsEchoServer
 from ..progress import step
 from . import cpython_side, device
-from .context import CERTS, PY_VERSIONS, VERSIONS, Bench, attempt, free_port
+from .context import CERTS, PY_VERSIONS, VERSIONS, Bench, attempt
 from .report import Section
 from .stats import Missing, ms
 
@@ -57,9 +57,9 @@ def nagle_row(b: Bench, sec: Section) -> None:
             cpython=Missing("—"), note="delayed ACK on the split last flight")
 
 
-def serve_and_time(b: Bench, server: device.Background, port: int, ca: str, v: int, resume: bool) -> dict:
+def serve_and_time(b: Bench, server: device.Background, ca: str, v: int, resume: bool) -> dict:
     try:
-        server.ready()
+        port = server.ready()
         c = b.counts
         out = cpython_side.client_handshakes("127.0.0.1", port, str(b.pki[ca].cert_pem), v, c.handshakes,
                                              c.warmup, resume=resume)
@@ -69,21 +69,20 @@ def serve_and_time(b: Bench, server: device.Background, port: int, ca: str, v: i
         server.kill()
 
 
-def device_server(b: Bench, exe, port: int, cert: str, v: int, count: int) -> device.Background:
-    params = dict(PORT=port, CERT=str(b.pki[cert].cert_der), KEY=str(b.pki[cert].key_der), VERSION=v, COUNT=count)
+def device_server(b: Bench, exe, cert: str, v: int, count: int) -> device.Background:
+    params = dict(CERT=str(b.pki[cert].cert_der), KEY=str(b.pki[cert].key_der), VERSION=v, COUNT=count)
     return device.Background.device(exe, "hs_server.py", params, b.workdir)
 
 
-def cpython_server(b: Bench, port: int, cert: str, v: int, count: int) -> device.Background:
-    job = dict(kind="server", port=port, cert_pem=str(b.pki[cert].cert_pem), key_pem=str(b.pki[cert].key_pem),
+def cpython_server(b: Bench, cert: str, v: int, count: int) -> device.Background:
+    job = dict(kind="server", cert_pem=str(b.pki[cert].cert_pem), key_pem=str(b.pki[cert].key_pem),
                version=v, count=count)
     return device.Background(b.cpython_argv(json.dumps(job)), b.cpython_env())
 
 
 def timed(b: Bench, make, cert: str, ca: str, v: int, resume: bool = False):
     def go():
-        port = free_port()
-        out = serve_and_time(b, make(port, b.counts.handshakes + b.counts.warmup), port, ca, v, resume)
+        out = serve_and_time(b, make(b.counts.handshakes + b.counts.warmup), ca, v, resume)
         if resume and out["reused"] != len(out["us"]):
             return Missing(f"resumed {out['reused']}/{len(out['us'])}")
         return ms(out["us"])
@@ -94,10 +93,10 @@ def server_side(b: Bench, sec: Section) -> None:
     for vname, v in VERSIONS.items():
         for cname, (cert, ca) in CERTS.items():
             step(f"handshake: server, {vname}, {cname}")
-            ours = attempt("modssl", timed(b, lambda p, n: device_server(b, b.ours, p, cert, v, n), cert, ca, v))
-            stock = (attempt("stock", timed(b, lambda p, n: device_server(b, b.stock, p, cert, v, n), cert, ca, v))
+            ours = attempt("modssl", timed(b, lambda n: device_server(b, b.ours, cert, v, n), cert, ca, v))
+            stock = (attempt("stock", timed(b, lambda n: device_server(b, b.stock, cert, v, n), cert, ca, v))
                      if v == 0x0303 else Missing("no TLS 1.3"))
-            py = attempt("CPython", timed(b, lambda p, n: cpython_server(b, p, cert, v, n), cert, ca, v))
+            py = attempt("CPython", timed(b, lambda n: cpython_server(b, cert, v, n), cert, ca, v))
             sec.add(f"server, full, {vname}, {cname}", ours=ours, stock=stock, cpython=py,
                     note="timed by the CPython client")
 
@@ -120,8 +119,8 @@ def resumed(b: Bench, sec: Section) -> None:
                 ours = Missing(f"resumed {reused}/{b.counts.handshakes}")
         sec.add(f"client, resumed (ticket), {vname}, ECDSA P-256", ours=ours,
                 stock=Missing("not available (no session API)"), cpython=py)
-        ours = attempt("modssl", timed(b, lambda p, n: device_server(b, b.ours, p, cert, v, n), cert, ca, v, True))
-        py = attempt("CPython", timed(b, lambda p, n: cpython_server(b, p, cert, v, n), cert, ca, v, True))
+        ours = attempt("modssl", timed(b, lambda n: device_server(b, b.ours, cert, v, n), cert, ca, v, True))
+        py = attempt("CPython", timed(b, lambda n: cpython_server(b, cert, v, n), cert, ca, v, True))
         sec.add(f"server, resumed (ticket), {vname}, ECDSA P-256", ours=ours,
                 stock=Missing("not available (no tickets)") if v == 0x0303 else Missing("no TLS 1.3"),
                 cpython=py, note="CPython client offers the ticket")

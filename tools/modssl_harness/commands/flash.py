@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from .. import boards, flashing, paths
-from ..devices import DeviceError
+from ..targets import TargetError
 
 
 def register(sub) -> None:
@@ -39,7 +39,7 @@ def run(args) -> int:
     fw = args.firmware or default_firmware(args.port)
     if not fw.exists():
         build = "build --port rp2" if args.port == "rp2" else "build --port esp32 (needs ESP-IDF)"
-        raise DeviceError(f"{fw} does not exist: build it first with `{build}` or pass --firmware")
+        raise TargetError(f"{fw} does not exist: build it first with `{build}` or pass --firmware")
     if args.port == "esp32":
         flashing.flash_esp32(fw, args.device, args.chip, args.baud, args.erase)
         return 0

@@ -1,11 +1,17 @@
-"""`run`: the main job -- build, start the host servers, run the device checks."""
+"""`run`: the main job -- build, then the device checks (device_tests/) on one
+target against host servers: a thin pytest run of host_tests/test_device_scripts.py
+(pytest prints the summary; --junit is pytest's own JUnit report)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from .. import build as builder
-from .. import devicetests, devices, rp2build
+from .. import paths, rp2build
+
+DEVICE_SUITE = "host_tests/test_device_scripts.py"
 
 
 def register(sub) -> None:
@@ -14,7 +20,8 @@ def register(sub) -> None:
     )
     p.add_argument(
         "--device", default="unix",
-        help="unix (default), unix:/path/to/micropython, emu:rp2 (the emulated Pico), or a serial port",
+        help="unix (default), unix:/path/to/micropython, emu:rp2 (the emulated Pico), a serial port, "
+        "or rfc2217://host:port (a board shared over the network)",
     )
     p.add_argument(
         "--link", action="store_true",
@@ -26,17 +33,22 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def pytest_command(device: str, link: bool = False, host_address: str | None = None,
+                   junit: Path | None = None) -> list[str]:
+    cmd = [sys.executable, "-m", "pytest", str(paths.REPO / DEVICE_SUITE), "-q", "-rA", "--target", device]
+    if link:
+        cmd.append("--link")
+    if host_address:
+        cmd += ["--host-address", host_address]
+    if junit:
+        cmd.append(f"--junitxml={junit}")
+    return cmd
+
+
 def run(args) -> int:
     if args.device == "unix" and not args.no_build:
         builder.build_unix("modssl")
     if args.device == "emu:rp2" and not args.no_build:
         rp2build.build_rp2("modssl")
-    device = devices.open_device(args.device, args.host_address, link=args.link)
-    try:
-        results = devicetests.run(device)
-    finally:
-        device.close()
-    print(devicetests.summary_table(results))
-    if args.junit:
-        devicetests.write_junit(results, args.junit, device.name)
-    return 0 if results and all(r.passed for r in results) else 1
+    cmd = pytest_command(args.device, args.link, args.host_address, args.junit)
+    return subprocess.call(cmd, cwd=paths.REPO)

@@ -2,8 +2,9 @@
 
 --port unix (default): the unix firmwares are built and the whole suite runs
 on them (--asan: again on the sanitizer build).  --port rp2/esp32: the board
-suite (host_tests/test_harness_boards.py) runs on real boards, one
-pytest-xdist worker per --device, so several boards share the work.
+suite (host_tests/test_device_scripts.py) runs on boards, each --device a
+--target of the pytest plugin (pytest_plugin.py), which gives each its own
+pytest-xdist worker.  JUnit reports are pytest's own (test-results/).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import sys
 
 from .. import boards, paths
 from .. import build as builder
-from ..devices import DeviceError
+from ..targets import TargetError
 
-BOARD_SUITE = "host_tests/test_harness_boards.py"
+BOARD_SUITE = "host_tests/test_device_scripts.py"
 
 
 def register(sub) -> None:
@@ -38,11 +39,16 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def board_pytest_command(devices: list[str], pytest_args: list[str]) -> list[str]:
-    """One xdist worker per board: worker gwN drives devices[N] (see the suite's `board` fixture)."""
+def board_pytest_command(devices: list[str], pytest_args: list[str], link: bool = False,
+                         host_address: str | None = None) -> list[str]:
+    """The board suite with one --target per board (the plugin gives each its own worker)."""
     cmd = [sys.executable, "-m", "pytest", str(paths.REPO / BOARD_SUITE)]
-    if len(devices) > 1:
-        cmd += ["-n", str(len(devices)), "--dist", "load"]
+    for device in devices:
+        cmd += ["--target", device]
+    if link:
+        cmd.append("--link")
+    if host_address:
+        cmd += ["--host-address", host_address]
     return cmd + list(pytest_args)
 
 
@@ -50,22 +56,16 @@ def run_boards(args) -> int:
     devices = args.device or [boards.pick_serial_port(args.port, boards.serial_ports())]
     results = paths.REPO / "test-results"
     results.mkdir(exist_ok=True)
-    env = dict(
-        os.environ,
-        MODSSL_DEVICES=",".join(devices),
-        MODSSL_BOARD_PORT=args.port,
-        MODSSL_HOST_ADDRESS=args.host_address or "",
-        MODSSL_LINK="1" if args.link else "",
-    )
-    cmd = board_pytest_command(devices, args.pytest_args) + [f"--junitxml={results / f'boards_{args.port}.xml'}"]
-    return subprocess.call(cmd, cwd=paths.REPO, env=env)
+    cmd = board_pytest_command(devices, args.pytest_args, args.link, args.host_address)
+    cmd.append(f"--junitxml={results / f'boards_{args.port}.xml'}")
+    return subprocess.call(cmd, cwd=paths.REPO)
 
 
 def run(args) -> int:
     if args.port != "unix":
         return run_boards(args)
     if args.device:
-        raise DeviceError("--device is for boards (--port rp2 or esp32); --port unix runs the unix builds")
+        raise TargetError("--device is for boards (--port rp2 or esp32); --port unix runs the unix builds")
     flavours = ["modssl", "stock"] + (["asan"] if args.asan else [])
     if not args.no_build:
         for flavour in flavours:
