@@ -64,6 +64,10 @@ time_t rp2_rtctime_seconds(time_t *timer);
 #define MBEDTLS_SHA512_SMALLER
 // - AES with one table per direction instead of four (rotated at run time).
 #define MBEDTLS_AES_FEWER_TABLES
+// - SHA-1 and MD5 block functions looped (ports/rp2/modssl_port.c) instead
+//   of mbedTLS's unrolled ones: hashlib's sha1/md5 and CBC-SHA suites only.
+#define MBEDTLS_SHA1_PROCESS_ALT
+#define MBEDTLS_MD5_PROCESS_ALT
 // - No SHA-224 (no TLS signature algorithm of modssl's uses it; certificates
 //   signed with it are all but extinct) and no AES-CTR (TLS does not use it;
 //   cryptolib's MODE_CTR is off on rp2: a board that turns it on defines
