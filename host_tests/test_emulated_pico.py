@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import hashlib
 import json
 import math
 import os
@@ -184,6 +185,40 @@ def test_psk_handshakes_on_the_board(pico):
     out = exec_on(pico, PSK_ON_THE_BOARD).splitlines()
     assert out[0].startswith("TLSv1.2 TLS_") and "PSK" in out[0] and out[0].endswith("b'hello'"), out
     assert out[1].startswith("TLSv1.3 TLS_") and out[1].endswith("b'hello'"), out
+
+
+HASHES_ON_THE_BOARD = """
+import binascii, hashlib, ssl
+data = bytes((i * 7 + 3) & 255 for i in range(300))
+for n in LENGTHS:
+    print(binascii.hexlify(hashlib.sha1(data[:n]).digest()).decode())
+for name, blob in (("enc_cert.pem", CERT), ("enc_key.pem", KEY)):
+    with open(name, "wb") as f:
+        f.write(blob)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain("enc_cert.pem", "enc_key.pem", password=b"pico")
+print("key loaded")
+"""
+
+
+def test_sha1_and_md5_of_the_board_match_cpython(pico, pki):
+    # The rp2 firmware has its own looped SHA-1 and MD5 block functions
+    # (ports/rp2/modssl_port.c, for flash): hashlib.sha1 matches CPython
+    # around every block boundary, and a key in OpenSSL's traditional
+    # encrypted PEM, whose AES key is derived with MD5, loads.
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(pki["server_ec"].key_pem.read_bytes(), None)
+    encrypted = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                  serialization.BestAvailableEncryption(b"pico"))
+    assert b"DEK-Info: AES-256-CBC" in encrypted
+    lengths = [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 300]
+    code = (f"LENGTHS = {lengths!r}\nCERT = {pki['server_ec'].cert_pem.read_bytes()!r}\nKEY = {encrypted!r}\n"
+            + HASHES_ON_THE_BOARD)
+    out = exec_on(pico, code).split()
+    data = bytes((i * 7 + 3) & 255 for i in range(300))
+    assert out[:-2] == [hashlib.sha1(data[:n]).hexdigest() for n in lengths]
+    assert out[-2:] == ["key", "loaded"]
 
 
 def test_runner_refuses_a_file_that_is_not_uf2(tmp_path):

@@ -127,19 +127,31 @@ attempt("garbage-cert", b"not a certificate", EC_KEY)
 attempt("garbage-key", EC_CERT, b"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n")
 attempt("missing-file", "/nonexistent/cert.pem", EC_KEY)
 attempt("wrong-type", 42, EC_KEY)
+attempt("k1-key", EC_CERT, K1_KEY)
 attempt("good", EC_CERT, EC_KEY)
 attempt("chain", CHAIN, CHAIN_KEY)
 """,
         EC_CERT=str(pki["server_ec"].cert_pem), EC_KEY=str(pki["server_ec"].key_pem),
         RSA_KEY=str(pki["server_rsa"].key_pem), CHAIN=str(pki["server_chain"].chain_pem),
-        CHAIN_KEY=str(pki["server_chain"].key_pem),
+        CHAIN_KEY=str(pki["server_chain"].key_pem), K1_KEY=_secp256k1_key_pem(),
     ).lines
     assert out[0] == "mismatch ValueError keyfile: the private key does not match the certificate"
     assert out[1].startswith("garbage-cert ValueError certfile: invalid certificate (DER")
     assert out[2].startswith("garbage-key ValueError keyfile: invalid private key (PEM")
     assert out[3].startswith("missing-file OSError")
     assert out[4] == "wrong-type TypeError expected bytes, str or a file path, not 'int'"
-    assert out[5:] == ["good ok", "chain ok"]
+    # A curve no modssl firmware has (secp256k1) is named as the problem.
+    assert out[5].startswith("k1-key ValueError keyfile: the key's elliptic curve is not supported (P-256"), out
+    assert out[6:] == ["good ok", "chain ok"]
+
+
+def _secp256k1_key_pem() -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256K1())
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
 
 
 def test_load_verify_locations_bundle_der_and_accumulation(mp, pki, tls_server):

@@ -84,6 +84,10 @@ else()
             "(${MODSSL_PORT_CONFIG_DIR}/mbedtls_config_port.h): add one, see ports/unix/")
     endif()
     set(_modssl_config "${MODSSL_PORT_CONFIG_DIR}/mbedtls_config_port.h")
+    # A port's own small C (ports/rp2/modssl_port.c: a compact strstr).
+    if(EXISTS ${MODSSL_PORT_CONFIG_DIR}/modssl_port.c)
+        target_sources(usermod_modssl INTERFACE ${MODSSL_PORT_CONFIG_DIR}/modssl_port.c)
+    endif()
 
     # The include path reaches every file of the firmware (an INTERFACE
     # library's includes propagate), so the port's own mbedTLS code, hashlib

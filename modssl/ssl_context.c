@@ -175,6 +175,14 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
     if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
         mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key is encrypted and the password is missing or wrong"));
     }
+    if (ret == MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE) {
+        // P-521 is a board option (ports/rp2/mbedtls_config_port.h).
+        #if defined(MBEDTLS_ECP_DP_SECP521R1_ENABLED)
+        mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key's elliptic curve is not supported (P-256, P-384 and P-521 are)"));
+        #else
+        mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key's elliptic curve is not supported (P-256 and P-384 are; P-521 is not in this firmware)"));
+        #endif
+    }
     if (ret != 0) {
         mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("keyfile: invalid private key (%s, mbedTLS error -0x%04x)"),
             key_pem ? "PEM" : "DER", (unsigned)-ret);

@@ -477,7 +477,11 @@ int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t l
     int high = (-ret) & 0xFF80;
     if (high >= 0x3880 && high <= 0x3F80) {
         // A PK error: the key inside could not be read.
+#if defined(MBEDTLS_ECP_DP_SECP521R1_ENABLED)
         vstr_add_str(vstr, "its public key type is not supported (RSA and ECDSA on P-256/384/521 are; Ed25519 is not)");
+#else
+        vstr_add_str(vstr, "its public key type is not supported (RSA and ECDSA on P-256/384 are; Ed25519 and P-521 are not)");
+#endif
         return MODSSL_V_UNSUPPORTED_SIG_ALG;
     }
     if (high == (-MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG) || high == (-MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE)) {

@@ -126,8 +126,9 @@
 #define MBEDTLS_PK_C
 #define MBEDTLS_PK_PARSE_C
 #define MBEDTLS_PK_WRITE_C
+// PKCS#5 PBES2: encrypted PKCS#8 keys (load_cert_chain(password=...)).
+// PKCS#12 is not compiled: its PBE schemes need DES/3DES, which is not either.
 #define MBEDTLS_PKCS5_C
-#define MBEDTLS_PKCS12_C
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_POLY1305_C
 #define MBEDTLS_PSA_CRYPTO_C

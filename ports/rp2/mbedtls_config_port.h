@@ -55,4 +55,40 @@ time_t rp2_rtctime_seconds(time_t *timer);
 
 #include "mbedtls_config_modssl.h"
 
+// Flash.  A Pico has 640 KiB for the firmware; what the shared
+// configuration spends and a board can do without (bytes saved on
+// MODSSL_PICO in docs/flash.md):
+// - SHA-256 and SHA-512 in their compact, looped forms, as upstream's rp2
+//   configuration has SHA-256: hashing is a small part of a handshake.
+#define MBEDTLS_SHA256_SMALLER
+#define MBEDTLS_SHA512_SMALLER
+// - AES with one table per direction instead of four (rotated at run time).
+#define MBEDTLS_AES_FEWER_TABLES
+// - SHA-1 and MD5 block functions looped (ports/rp2/modssl_port.c) instead
+//   of mbedTLS's unrolled ones: hashlib's sha1/md5 and CBC-SHA suites only.
+#define MBEDTLS_SHA1_PROCESS_ALT
+#define MBEDTLS_MD5_PROCESS_ALT
+// - No SHA-224 (no TLS signature algorithm of modssl's uses it; certificates
+//   signed with it are all but extinct) and no AES-CTR (TLS does not use it;
+//   cryptolib's MODE_CTR is off on rp2: a board that turns it on defines
+//   MODSSL_WANT_AES_CTR).
+#undef MBEDTLS_SHA224_C
+#ifndef MODSSL_WANT_AES_CTR
+#undef MBEDTLS_CIPHER_MODE_CTR
+#endif
+// Features a board leaves out unless its build asks for them with
+// MODSSL_WANT_<feature> (mpconfigboard.cmake:
+// add_compile_definitions(MODSSL_WANT_RSA_KEY_EXCHANGE)):
+// - TLS 1.2 static-RSA key exchange (TLS_RSA_WITH_*: no forward secrecy,
+//   not in CPython's or modssl's default suites; servers that offer nothing
+//   else are rare).
+#ifndef MODSSL_WANT_RSA_KEY_EXCHANGE
+#undef MBEDTLS_KEY_EXCHANGE_RSA_ENABLED
+#endif
+// - NIST P-521, for ECDHE and certificate signatures (public CAs sign with
+//   RSA, P-256 and P-384, which stay).
+#ifndef MODSSL_WANT_SECP521R1
+#undef MBEDTLS_ECP_DP_SECP521R1_ENABLED
+#endif
+
 #endif // MODSSL_MBEDTLS_CONFIG_PORT_H
