@@ -41,6 +41,7 @@ SRC_USERMOD_C += \
 	$(MODSSL_DIR)/ssl_roots.c \
 	$(MODSSL_DIR)/ec_x25519.c \
 	$(MODSSL_DIR)/ec_p256.c \
+	$(MODSSL_DIR)/ec_p256_mul.c \
 	$(MODSSL_DIR)/ssl_testhooks.c
 
 SRC_USERMOD_LIB_C += $(sort $(wildcard $(MODSSL_MBEDTLS_DIR)/library/*.c))
