@@ -146,3 +146,23 @@ def openssl():
     peers = OpensslPeers()
     yield peers
     peers.stop()
+
+# A modssl TLS server for one client (CERT, KEY): prints its port, reads a
+# line, answers it in capitals, prints the version and the line.
+UPPER_ECHO_SERVER = """
+import ssl
+from listening import listen
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(CERT, KEY)
+s, port = listen(1)
+print(port)
+c, addr = s.accept()
+t = ctx.wrap_socket(c, server_side=True)
+data = b""
+while not data.endswith(b"\\n"):
+    data += t.recv(100)
+t.write(data.upper())
+print(t.version(), data)
+t.close()
+s.close()
+"""

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 from modssl_harness import bare_m0
+from conftest import UPPER_ECHO_SERVER
 
 N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 P = 2**256 - 2**224 + 2**192 + 2**96 - 1
@@ -359,23 +360,6 @@ def test_client_handshake_p256_only_server(mp, pki, version):
     assert out == f"{version.replace('_', '.')} b'hello\\n'"
 
 
-P256_SERVER = """
-import ssl
-from listening import listen
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(CERT, KEY)
-s, port = listen(1)
-print(port)
-c, addr = s.accept()
-t = ctx.wrap_socket(c, server_side=True)
-data = b""
-while not data.endswith(b"\\n"):
-    data += t.recv(100)
-t.write(data.upper())
-print(t.version(), data)
-t.close()
-s.close()
-"""
 
 
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
@@ -383,7 +367,7 @@ def test_server_handshake_p256_only_client(mp, pki, version):
     # The client offers only P-256: modssl's server makes its ECDHE share and
     # the shared secret with ec_p256.c's k P and signs with its ECDSA P-256
     # key (k G); OpenSSL checks the signature.
-    bg = mp.start(P256_SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem))
+    bg = mp.start(UPPER_ECHO_SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem))
     port = int(bg.first_line)
     client = subprocess.run(
         ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", OPENSSL_FLAG[version], "-groups", "P-256",

@@ -17,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from modssl_harness import bare_m0
+from conftest import UPPER_ECHO_SERVER
 
 P = 2**255 - 19
 
@@ -169,28 +170,11 @@ def test_client_handshake_x25519_only_server(mp, pki, openssl, version):
     assert out == f"{version.replace('_', '.')} b'hello\\n'"
 
 
-SERVER = """
-import ssl
-from listening import listen
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(CERT, KEY)
-s, port = listen(1)
-print(port)
-c, addr = s.accept()
-t = ctx.wrap_socket(c, server_side=True)
-data = b""
-while not data.endswith(b"\\n"):
-    data += t.recv(100)
-t.write(data.upper())
-print(t.version(), data)
-t.close()
-s.close()
-"""
 
 
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
 def test_server_handshake_x25519_only_client(mp, pki, openssl, version):
-    bg = mp.start(SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem))
+    bg = mp.start(UPPER_ECHO_SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem))
     port = int(bg.first_line)
     flag = {"TLSv1_2": "-tls1_2", "TLSv1_3": "-tls1_3"}[version]
     # In TLS 1.2 the client's groups also name the curves it accepts in the
