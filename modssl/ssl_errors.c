@@ -23,82 +23,149 @@
 // no certificate in use today was issued that early and is still valid.
 #define MODSSL_CLOCK_PLAUSIBLE_AFTER (1704067200)
 
-typedef struct {
-    uint8_t code;
-    const char *name;
-} modssl_alert_name_t;
-
-// TLS alert descriptions (RFC 8446 section 6, RFC 5246 section 7.2).
-static const modssl_alert_name_t modssl_alert_names[] = {
-    {0, "close_notify"},
-    {10, "unexpected_message"},
-    {20, "bad_record_mac"},
-    {22, "record_overflow"},
-    {40, "handshake_failure"},
-    {42, "bad_certificate"},
-    {43, "unsupported_certificate"},
-    {44, "certificate_revoked"},
-    {45, "certificate_expired"},
-    {46, "certificate_unknown"},
-    {47, "illegal_parameter"},
-    {48, "unknown_ca"},
-    {49, "access_denied"},
-    {50, "decode_error"},
-    {51, "decrypt_error"},
-    {70, "protocol_version"},
-    {71, "insufficient_security"},
-    {80, "internal_error"},
-    {86, "inappropriate_fallback"},
-    {90, "user_canceled"},
-    {100, "no_renegotiation"},
-    {109, "missing_extension"},
-    {110, "unsupported_extension"},
-    {112, "unrecognized_name"},
-    {113, "bad_certificate_status_response"},
-    {115, "unknown_psk_identity"},
-    {116, "certificate_required"},
-    {120, "no_application_protocol"},
+// TLS alert descriptions (RFC 8446 section 6, RFC 5246 section 7.2): the
+// codes, and their names packed in one string in the same order (no pointer
+// per name).
+static const uint8_t modssl_alert_codes[] = {
+    0, 10, 20, 22, 40, 42, 43, 44, 45, 46,
+    47, 48, 49, 50, 51, 70, 71, 80, 86, 90,
+    100, 109, 110, 112, 113, 115, 116, 120,
 };
+static const char modssl_alert_names[] =
+    "close_notify\0"
+    "unexpected_message\0"
+    "bad_record_mac\0"
+    "record_overflow\0"
+    "handshake_failure\0"
+    "bad_certificate\0"
+    "unsupported_certificate\0"
+    "certificate_revoked\0"
+    "certificate_expired\0"
+    "certificate_unknown\0"
+    "illegal_parameter\0"
+    "unknown_ca\0"
+    "access_denied\0"
+    "decode_error\0"
+    "decrypt_error\0"
+    "protocol_version\0"
+    "insufficient_security\0"
+    "internal_error\0"
+    "inappropriate_fallback\0"
+    "user_canceled\0"
+    "no_renegotiation\0"
+    "missing_extension\0"
+    "unsupported_extension\0"
+    "unrecognized_name\0"
+    "bad_certificate_status_response\0"
+    "unknown_psk_identity\0"
+    "certificate_required\0"
+    "no_application_protocol\0";
 
 // What OpenSSL calls each verify code (X509_verify_cert_error_string):
 // CPython's SSLCertVerificationError.verify_message.
-static const struct {
-    uint8_t code;
-    const char *text;
-} modssl_verify_texts[] = {
-    {MODSSL_V_SIGNATURE, "certificate signature failure"},
-    {MODSSL_V_NOT_YET_VALID, "certificate is not yet valid"},
-    {MODSSL_V_EXPIRED, "certificate has expired"},
-    {MODSSL_V_SELF_SIGNED, "self-signed certificate"},
-    {MODSSL_V_SELF_SIGNED_IN_CHAIN, "self-signed certificate in certificate chain"},
-    {MODSSL_V_NO_LOCAL_ISSUER, "unable to get local issuer certificate"},
-    {MODSSL_V_CHAIN_TOO_LONG, "certificate chain too long"},
-    {MODSSL_V_REVOKED, "certificate revoked"},
-    {MODSSL_V_PATH_LENGTH, "path length constraint exceeded"},
-    {MODSSL_V_PURPOSE, "unsupported certificate purpose"},
-    {MODSSL_V_UNHANDLED_CRITICAL, "unhandled critical extension"},
-    {MODSSL_V_PERMITTED_VIOLATION, "permitted subtree violation"},
-    {MODSSL_V_EXCLUDED_VIOLATION, "excluded subtree violation"},
-    {MODSSL_V_APPLICATION, "application verification failure"},
-    {MODSSL_V_UNSUPPORTED_CONSTRAINT, "unsupported name constraint type"},
-    {MODSSL_V_CONSTRAINT_SYNTAX, "unsupported or invalid name constraint syntax"},
-    {MODSSL_V_HOSTNAME, "hostname mismatch"},
-    {MODSSL_V_IP_ADDRESS, "IP address mismatch"},
-    {MODSSL_V_EE_KEY_TOO_SMALL, "EE certificate key too weak"},
-    {MODSSL_V_CA_KEY_TOO_SMALL, "CA certificate key too weak"},
-    {MODSSL_V_CA_MD_TOO_WEAK, "CA signature digest algorithm too weak"},
-    {MODSSL_V_UNSUPPORTED_SIG_ALG, "unsupported signature algorithm"},
-    {MODSSL_V_INVALID_CA, "invalid CA certificate"},
-    {MODSSL_V_UNSPECIFIED, "unspecified certificate verification error"},
+static const uint8_t modssl_verify_codes[] = {
+    MODSSL_V_SIGNATURE,
+    MODSSL_V_NOT_YET_VALID,
+    MODSSL_V_EXPIRED,
+    MODSSL_V_SELF_SIGNED,
+    MODSSL_V_SELF_SIGNED_IN_CHAIN,
+    MODSSL_V_NO_LOCAL_ISSUER,
+    MODSSL_V_CHAIN_TOO_LONG,
+    MODSSL_V_REVOKED,
+    MODSSL_V_PATH_LENGTH,
+    MODSSL_V_PURPOSE,
+    MODSSL_V_UNHANDLED_CRITICAL,
+    MODSSL_V_PERMITTED_VIOLATION,
+    MODSSL_V_EXCLUDED_VIOLATION,
+    MODSSL_V_APPLICATION,
+    MODSSL_V_UNSUPPORTED_CONSTRAINT,
+    MODSSL_V_CONSTRAINT_SYNTAX,
+    MODSSL_V_HOSTNAME,
+    MODSSL_V_IP_ADDRESS,
+    MODSSL_V_EE_KEY_TOO_SMALL,
+    MODSSL_V_CA_KEY_TOO_SMALL,
+    MODSSL_V_CA_MD_TOO_WEAK,
+    MODSSL_V_UNSUPPORTED_SIG_ALG,
+    MODSSL_V_INVALID_CA,
+    MODSSL_V_UNSPECIFIED,
 };
+static const char modssl_verify_texts[] =
+    "certificate signature failure\0"
+    "certificate is not yet valid\0"
+    "certificate has expired\0"
+    "self-signed certificate\0"
+    "self-signed certificate in certificate chain\0"
+    "unable to get local issuer certificate\0"
+    "certificate chain too long\0"
+    "certificate revoked\0"
+    "path length constraint exceeded\0"
+    "unsupported certificate purpose\0"
+    "unhandled critical extension\0"
+    "permitted subtree violation\0"
+    "excluded subtree violation\0"
+    "application verification failure\0"
+    "unsupported name constraint type\0"
+    "unsupported or invalid name constraint syntax\0"
+    "hostname mismatch\0"
+    "IP address mismatch\0"
+    "EE certificate key too weak\0"
+    "CA certificate key too weak\0"
+    "CA signature digest algorithm too weak\0"
+    "unsupported signature algorithm\0"
+    "invalid CA certificate\0"
+    "unspecified certificate verification error\0";
+
+// What modssl_raise_error() says for these mbedTLS errors (high-level SSL
+// codes are multiples of 0x80 up to 0x7f80: stored as -code >> 7).
+#define MODSSL_SSL_ERR_KEY(err) ((unsigned)-(err) >> 7)
+static const uint8_t modssl_ssl_error_codes[] = {
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_CONN_EOF),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_INVALID_MAC),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_TIMEOUT),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_INVALID_RECORD),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_DECODE_ERROR),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_BAD_INPUT_DATA),
+};
+static const char modssl_ssl_error_texts[] =
+    "Hello Verify Required\0"
+    "connection closed by the peer without close_notify\0"
+    "peer did not send a certificate, but one is required\0"
+    "handshake failed: no shared cipher suite, group or signature algorithm\0"
+    "handshake failed: no shared protocol version\0"
+    "no CA certificates to verify the peer with: call load_verify_locations() first\0"
+    "bad record MAC: a record from the peer failed authentication (different keys, or data altered in transit)\0"
+    "handshake failed: the peer sent a handshake message this endpoint cannot accept\0"
+    "DTLS handshake timed out: the peer stopped answering\0"
+    "the peer sent an invalid record (malformed, or longer than TLS allows)\0"
+    "the peer sent a message the protocol does not allow at this point\0"
+    "the peer sent a malformed message\0"
+    "the peer sent an extension it may not send here\0"
+    "the peer asked for something this firmware's TLS does not support\0"
+    "refused: a record or message too large, or a call the connection's state does not allow\0";
+
+// The text for code in a packed table (codes[i] names the i-th string of
+// texts), or dflt.
+static const char *modssl_code_text(const uint8_t *codes, size_t n, const char *texts, unsigned code, const char *dflt) {
+    for (size_t i = 0; i < n; ++i) {
+        if (codes[i] == code) {
+            return texts;
+        }
+        texts += strlen(texts) + 1;
+    }
+    return dflt;
+}
 
 static const char *modssl_alert_name(uint8_t code) {
-    for (size_t i = 0; i < MP_ARRAY_SIZE(modssl_alert_names); ++i) {
-        if (modssl_alert_names[i].code == code) {
-            return modssl_alert_names[i].name;
-        }
-    }
-    return "unknown alert";
+    return modssl_code_text(modssl_alert_codes, sizeof(modssl_alert_codes), modssl_alert_names, code, "unknown alert");
 }
 
 static NORETURN void modssl_raise_text(const mp_obj_type_t *type, int err, vstr_t *vstr) {
@@ -136,59 +203,18 @@ NORETURN void modssl_raise_error(int err) {
     }
     vstr_t vstr;
     vstr_init(&vstr, 80);
-    switch (err) {
-        case MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED:
-            vstr_add_str(&vstr, "Hello Verify Required");
-            break;
-        case MBEDTLS_ERR_SSL_CONN_EOF:
-            vstr_add_str(&vstr, "connection closed by the peer without close_notify");
-            break;
-        case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
-            vstr_add_str(&vstr, "peer did not send a certificate, but one is required");
-            break;
-        case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
-            vstr_add_str(&vstr, "handshake failed: no shared cipher suite, group or signature algorithm");
-            break;
-        case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
-            vstr_add_str(&vstr, "handshake failed: no shared protocol version");
-            break;
-        case MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED:
-            vstr_add_str(&vstr, "no CA certificates to verify the peer with: call load_verify_locations() first");
-            break;
-        case MBEDTLS_ERR_SSL_INVALID_MAC:
-            vstr_add_str(&vstr, "bad record MAC: a record from the peer failed authentication "
-                "(different keys, or data altered in transit)");
-            break;
-        case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
-            vstr_add_str(&vstr, "handshake failed: the peer sent a handshake message this endpoint cannot accept");
-            break;
-        case MBEDTLS_ERR_SSL_TIMEOUT:
-            vstr_add_str(&vstr, "DTLS handshake timed out: the peer stopped answering");
-            break;
-        case MBEDTLS_ERR_SSL_INVALID_RECORD:
-            vstr_add_str(&vstr, "the peer sent an invalid record (malformed, or longer than TLS allows)");
-            break;
-        case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
-        case MBEDTLS_ERR_SSL_UNEXPECTED_RECORD:
-            vstr_add_str(&vstr, "the peer sent a message the protocol does not allow at this point");
-            break;
-        case MBEDTLS_ERR_SSL_DECODE_ERROR:
-            vstr_add_str(&vstr, "the peer sent a malformed message");
-            break;
-        case MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION:
-            vstr_add_str(&vstr, "the peer sent an extension it may not send here");
-            break;
-        case MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE:
-            vstr_add_str(&vstr, "the peer asked for something this firmware's TLS does not support");
-            break;
-        case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
-            vstr_add_str(&vstr, "refused: a record or message too large, or a call the connection's state does not allow");
-            break;
-        default:
-            // No mbedTLS wording reaches the user; the code tells a developer
-            // where to look (mbedTLS's error.h).
-            vstr_printf(&vstr, "TLS failed (mbedTLS error -0x%04x)", (unsigned)-err);
-            break;
+    int key = err == MBEDTLS_ERR_SSL_UNEXPECTED_RECORD ? MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE : err;
+    const char *text = NULL;
+    if (key < 0 && -key <= 0x7f80 && (-key & 0x7f) == 0) {
+        text = modssl_code_text(modssl_ssl_error_codes, sizeof(modssl_ssl_error_codes), modssl_ssl_error_texts,
+            MODSSL_SSL_ERR_KEY(key), NULL);
+    }
+    if (text != NULL) {
+        vstr_add_str(&vstr, text);
+    } else {
+        // No mbedTLS wording reaches the user; the code tells a developer
+        // where to look (mbedTLS's error.h).
+        vstr_printf(&vstr, "TLS failed (mbedTLS error -0x%04x)", (unsigned)-err);
     }
     modssl_raise_text(&mp_type_OSError, err, &vstr);
 }
@@ -215,12 +241,8 @@ NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value) {
 }
 
 static const char *modssl_verify_text(uint8_t code) {
-    for (size_t i = 0; i < MP_ARRAY_SIZE(modssl_verify_texts); ++i) {
-        if (modssl_verify_texts[i].code == code) {
-            return modssl_verify_texts[i].text;
-        }
-    }
-    return "unspecified certificate verification error";
+    return modssl_code_text(modssl_verify_codes, sizeof(modssl_verify_codes), modssl_verify_texts, code,
+        "unspecified certificate verification error");
 }
 
 // Is this failure about the peer's certificate?  Then say what is wrong with
