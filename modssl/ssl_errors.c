@@ -152,20 +152,23 @@ static const char modssl_ssl_error_texts[] =
     "the peer asked for something this firmware's TLS does not support\0"
     "refused: a record or message too large, or a call the connection's state does not allow\0";
 
-// The text for code in a packed table (codes[i] names the i-th string of
-// texts), or dflt.
-static const char *modssl_code_text(const uint8_t *codes, size_t n, const char *texts, unsigned code, const char *dflt) {
+// The text for code in a packed table: codes[i] names the string numbered
+// index[i] (or i, without an index) of texts; dflt if code is not there.
+static const char *modssl_code_text(const uint8_t *codes, const uint8_t *index, size_t n, const char *texts,
+    unsigned code, const char *dflt) {
     for (size_t i = 0; i < n; ++i) {
         if (codes[i] == code) {
+            for (size_t k = index != NULL ? index[i] : i; k > 0; --k) {
+                texts += strlen(texts) + 1;
+            }
             return texts;
         }
-        texts += strlen(texts) + 1;
     }
     return dflt;
 }
 
 static const char *modssl_alert_name(uint8_t code) {
-    return modssl_code_text(modssl_alert_codes, sizeof(modssl_alert_codes), modssl_alert_names, code, "unknown alert");
+    return modssl_code_text(modssl_alert_codes, NULL, sizeof(modssl_alert_codes), modssl_alert_names, code, "unknown alert");
 }
 
 static NORETURN void modssl_raise_text(const mp_obj_type_t *type, int err, vstr_t *vstr) {
@@ -206,7 +209,7 @@ NORETURN void modssl_raise_error(int err) {
     int key = err == MBEDTLS_ERR_SSL_UNEXPECTED_RECORD ? MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE : err;
     const char *text = NULL;
     if (key < 0 && -key <= 0x7f80 && (-key & 0x7f) == 0) {
-        text = modssl_code_text(modssl_ssl_error_codes, sizeof(modssl_ssl_error_codes), modssl_ssl_error_texts,
+        text = modssl_code_text(modssl_ssl_error_codes, NULL, sizeof(modssl_ssl_error_codes), modssl_ssl_error_texts,
             MODSSL_SSL_ERR_KEY(key), NULL);
     }
     if (text != NULL) {
@@ -241,9 +244,42 @@ NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value) {
 }
 
 static const char *modssl_verify_text(uint8_t code) {
-    return modssl_code_text(modssl_verify_codes, sizeof(modssl_verify_codes), modssl_verify_texts, code,
+    return modssl_code_text(modssl_verify_codes, NULL, sizeof(modssl_verify_codes), modssl_verify_texts, code,
         "unspecified certificate verification error");
 }
+
+// Why a chain failed, for the verify codes that need no details filled in.
+static const uint8_t modssl_why_codes[] = {
+    MODSSL_V_SELF_SIGNED,
+    MODSSL_V_SELF_SIGNED_IN_CHAIN,
+    MODSSL_V_NO_LOCAL_ISSUER,
+    MODSSL_V_INVALID_CA,
+    MODSSL_V_PATH_LENGTH,
+    MODSSL_V_SIGNATURE,
+    MODSSL_V_EE_KEY_TOO_SMALL,
+    MODSSL_V_CA_KEY_TOO_SMALL,
+    MODSSL_V_CA_MD_TOO_WEAK,
+    MODSSL_V_EXPIRED,
+    MODSSL_V_NOT_YET_VALID,
+    MODSSL_V_UNSUPPORTED_CONSTRAINT,
+    MODSSL_V_CONSTRAINT_SYNTAX,
+    MODSSL_V_APPLICATION,
+    MODSSL_V_CHAIN_TOO_LONG,
+};
+static const uint8_t modssl_why_index[] = {
+    0, 0, 1, 2, 3, 4, 5, 5, 5, 6, 6, 7, 7, 8, 9,
+};
+static const char modssl_why_texts[] =
+    "a self-signed certificate that is not among the trusted CAs\0"
+    "unknown CA: no trusted CA issued it (load that CA with load_verify_locations())\0"
+    "its issuer is not a CA (basicConstraints CA:FALSE, or keyUsage without keyCertSign)\0"
+    "its issuer's pathLenConstraint allows fewer CAs below it\0"
+    "its signature does not verify with its issuer's key\0"
+    "its key or signature hash is too weak or of a type not accepted\0"
+    "the current time is outside its validity period\0"
+    "this CA's name constraints cannot be enforced (only dNSName, iPAddress and directoryName are, and at most 4 constrained CAs)\0"
+    "rejected by verify_callback\0"
+    "too many intermediate CAs\0";
 
 // Is this failure about the peer's certificate?  Then say what is wrong with
 // it, in terms a user can act on, and raise SSLCertVerificationError with
@@ -277,6 +313,11 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
         if (flags & MBEDTLS_X509_BADCERT_MISSING) {
             vstr_add_str(&why, "the peer sent no certificate");
         }
+        const char *fixed = modssl_code_text(modssl_why_codes, modssl_why_index, sizeof(modssl_why_codes),
+            modssl_why_texts, code, NULL);
+        if (fixed != NULL) {
+            vstr_add_str(&why, fixed);
+        }
         switch (code) {
             case MODSSL_V_PURPOSE:
                 if (flags & MBEDTLS_X509_BADCERT_EXT_KEY_USAGE) {
@@ -290,47 +331,11 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
             case MODSSL_V_IP_ADDRESS:
                 vstr_printf(&why, "the certificate is not valid for '%s'", mp_obj_str_get_str(conn->server_hostname));
                 break;
-            case MODSSL_V_SELF_SIGNED:
-            case MODSSL_V_SELF_SIGNED_IN_CHAIN:
-                vstr_add_str(&why, "a self-signed certificate that is not among the trusted CAs");
-                break;
-            case MODSSL_V_NO_LOCAL_ISSUER:
-                vstr_add_str(&why, "unknown CA: no trusted CA issued it (load that CA with load_verify_locations())");
-                break;
-            case MODSSL_V_INVALID_CA:
-                vstr_add_str(&why, "its issuer is not a CA (basicConstraints CA:FALSE, or keyUsage without keyCertSign)");
-                break;
-            case MODSSL_V_PATH_LENGTH:
-                vstr_add_str(&why, "its issuer's pathLenConstraint allows fewer CAs below it");
-                break;
-            case MODSSL_V_SIGNATURE:
-                vstr_add_str(&why, "its signature does not verify with its issuer's key");
-                break;
-            case MODSSL_V_EE_KEY_TOO_SMALL:
-            case MODSSL_V_CA_KEY_TOO_SMALL:
-            case MODSSL_V_CA_MD_TOO_WEAK:
-                vstr_add_str(&why, "its key or signature hash is too weak or of a type not accepted");
-                break;
-            case MODSSL_V_EXPIRED:
-            case MODSSL_V_NOT_YET_VALID:
-                vstr_add_str(&why, "the current time is outside its validity period");
-                break;
             case MODSSL_V_PERMITTED_VIOLATION:
             case MODSSL_V_EXCLUDED_VIOLATION:
                 vstr_printf(&why, "a name of the peer's certificate is %s this CA's name constraints %s",
                     code == MODSSL_V_PERMITTED_VIOLATION ? "outside the subtrees" : "in a subtree",
                     code == MODSSL_V_PERMITTED_VIOLATION ? "permit" : "exclude");
-                break;
-            case MODSSL_V_UNSUPPORTED_CONSTRAINT:
-            case MODSSL_V_CONSTRAINT_SYNTAX:
-                vstr_add_str(&why, "this CA's name constraints cannot be enforced (only dNSName, iPAddress and "
-                    "directoryName are, and at most 4 constrained CAs)");
-                break;
-            case MODSSL_V_APPLICATION:
-                vstr_add_str(&why, "rejected by verify_callback");
-                break;
-            case MODSSL_V_CHAIN_TOO_LONG:
-                vstr_add_str(&why, "too many intermediate CAs");
                 break;
         }
         if (code != MODSSL_V_PURPOSE && code != MODSSL_V_HOSTNAME && code != MODSSL_V_IP_ADDRESS) {
