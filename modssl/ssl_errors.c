@@ -23,6 +23,36 @@
 // no certificate in use today was issued that early and is still valid.
 #define MODSSL_CLOCK_PLAUSIBLE_AFTER (1704067200)
 
+// Words the packed texts below share, each stored once: a text has the
+// byte W_... where the word goes (modssl_add_text() spells it out).
+#define W_CERT "\001"
+#define W_HS_FAILED "\002"
+#define W_PEER "\003"
+#define W_UNSUPPORTED "\004"
+#define W_SIG "\005"
+#define W_COUNT (6)
+static const char modssl_words[] = "\0certificate\0handshake failed: \0the peer\0unsupported\0signature";
+
+// The i-th string of packed (strings one after another, each NUL-ended).
+static const char *modssl_nth(const char *packed, size_t i) {
+    for (; i > 0; --i) {
+        packed += strlen(packed) + 1;
+    }
+    return packed;
+}
+
+// Append a packed text, its W_... bytes spelled out.
+static void modssl_add_text(vstr_t *vstr, const char *text) {
+    for (; *text; ++text) {
+        uint8_t c = *text;
+        if (c < W_COUNT) {
+            vstr_add_str(vstr, modssl_nth(modssl_words, c));
+        } else {
+            vstr_add_byte(vstr, c);
+        }
+    }
+}
+
 // TLS alert descriptions (RFC 8446 section 6, RFC 5246 section 7.2): the
 // codes, and their names packed in one string in the same order (no pointer
 // per name).
@@ -37,11 +67,11 @@ static const char modssl_alert_names[] =
     "bad_record_mac\0"
     "record_overflow\0"
     "handshake_failure\0"
-    "bad_certificate\0"
-    "unsupported_certificate\0"
-    "certificate_revoked\0"
-    "certificate_expired\0"
-    "certificate_unknown\0"
+    "bad_" W_CERT "\0"
+    W_UNSUPPORTED "_" W_CERT "\0"
+    W_CERT "_revoked\0"
+    W_CERT "_expired\0"
+    W_CERT "_unknown\0"
     "illegal_parameter\0"
     "unknown_ca\0"
     "access_denied\0"
@@ -54,11 +84,11 @@ static const char modssl_alert_names[] =
     "user_canceled\0"
     "no_renegotiation\0"
     "missing_extension\0"
-    "unsupported_extension\0"
+    W_UNSUPPORTED "_extension\0"
     "unrecognized_name\0"
-    "bad_certificate_status_response\0"
+    "bad_" W_CERT "_status_response\0"
     "unknown_psk_identity\0"
-    "certificate_required\0"
+    W_CERT "_required\0"
     "no_application_protocol\0";
 
 // What OpenSSL calls each verify code (X509_verify_cert_error_string):
@@ -90,30 +120,30 @@ static const uint8_t modssl_verify_codes[] = {
     MODSSL_V_UNSPECIFIED,
 };
 static const char modssl_verify_texts[] =
-    "certificate signature failure\0"
-    "certificate is not yet valid\0"
-    "certificate has expired\0"
-    "self-signed certificate\0"
-    "self-signed certificate in certificate chain\0"
-    "unable to get local issuer certificate\0"
-    "certificate chain too long\0"
-    "certificate revoked\0"
+    W_CERT " " W_SIG " failure\0"
+    W_CERT " is not yet valid\0"
+    W_CERT " has expired\0"
+    "self-signed " W_CERT "\0"
+    "self-signed " W_CERT " in " W_CERT " chain\0"
+    "unable to get local issuer " W_CERT "\0"
+    W_CERT " chain too long\0"
+    W_CERT " revoked\0"
     "path length constraint exceeded\0"
-    "unsupported certificate purpose\0"
+    W_UNSUPPORTED " " W_CERT " purpose\0"
     "unhandled critical extension\0"
     "permitted subtree violation\0"
     "excluded subtree violation\0"
     "application verification failure\0"
-    "unsupported name constraint type\0"
-    "unsupported or invalid name constraint syntax\0"
+    W_UNSUPPORTED " name constraint type\0"
+    W_UNSUPPORTED " or invalid name constraint syntax\0"
     "hostname mismatch\0"
     "IP address mismatch\0"
-    "EE certificate key too weak\0"
-    "CA certificate key too weak\0"
-    "CA signature digest algorithm too weak\0"
-    "unsupported signature algorithm\0"
-    "invalid CA certificate\0"
-    "unspecified certificate verification error\0";
+    "EE " W_CERT " key too weak\0"
+    "CA " W_CERT " key too weak\0"
+    "CA " W_SIG " digest algorithm too weak\0"
+    W_UNSUPPORTED " " W_SIG " algorithm\0"
+    "invalid CA " W_CERT "\0"
+    "unspecified " W_CERT " verification error\0";
 
 // What modssl_raise_error() says for these mbedTLS errors (high-level SSL
 // codes are multiples of 0x80 up to 0x7f80: stored as -code >> 7).
@@ -137,19 +167,19 @@ static const uint8_t modssl_ssl_error_codes[] = {
 };
 static const char modssl_ssl_error_texts[] =
     "Hello Verify Required\0"
-    "connection closed by the peer without close_notify\0"
-    "peer did not send a certificate, but one is required\0"
-    "handshake failed: no shared cipher suite, group or signature algorithm\0"
-    "handshake failed: no shared protocol version\0"
-    "no CA certificates to verify the peer with: call load_verify_locations() first\0"
-    "bad record MAC: a record from the peer failed authentication (different keys, or data altered in transit)\0"
-    "handshake failed: the peer sent a handshake message this endpoint cannot accept\0"
-    "DTLS handshake timed out: the peer stopped answering\0"
-    "the peer sent an invalid record (malformed, or longer than TLS allows)\0"
-    "the peer sent a message the protocol does not allow at this point\0"
-    "the peer sent a malformed message\0"
-    "the peer sent an extension it may not send here\0"
-    "the peer asked for something this firmware's TLS does not support\0"
+    "connection closed by " W_PEER " without close_notify\0"
+    "peer did not send a " W_CERT ", but one is required\0"
+    W_HS_FAILED "no shared cipher suite, group or " W_SIG " algorithm\0"
+    W_HS_FAILED "no shared protocol version\0"
+    "no CA " W_CERT "s to verify " W_PEER " with: call load_verify_locations() first\0"
+    "bad record MAC: a record from " W_PEER " failed authentication (different keys, or data altered in transit)\0"
+    W_HS_FAILED W_PEER " sent a handshake message this endpoint cannot accept\0"
+    "DTLS handshake timed out: " W_PEER " stopped answering\0"
+    W_PEER " sent an invalid record (malformed, or longer than TLS allows)\0"
+    W_PEER " sent a message the protocol does not allow at this point\0"
+    W_PEER " sent a malformed message\0"
+    W_PEER " sent an extension it may not send here\0"
+    W_PEER " asked for something this firmware's TLS does not support\0"
     "refused: a record or message too large, or a call the connection's state does not allow\0";
 
 // The text for code in a packed table: codes[i] names the string numbered
@@ -158,10 +188,7 @@ static const char *modssl_code_text(const uint8_t *codes, const uint8_t *index, 
     unsigned code, const char *dflt) {
     for (size_t i = 0; i < n; ++i) {
         if (codes[i] == code) {
-            for (size_t k = index != NULL ? index[i] : i; k > 0; --k) {
-                texts += strlen(texts) + 1;
-            }
-            return texts;
+            return modssl_nth(texts, index != NULL ? index[i] : i);
         }
     }
     return dflt;
@@ -213,7 +240,7 @@ NORETURN void modssl_raise_error(int err) {
             MODSSL_SSL_ERR_KEY(key), NULL);
     }
     if (text != NULL) {
-        vstr_add_str(&vstr, text);
+        modssl_add_text(&vstr, text);
     } else {
         // No mbedTLS wording reaches the user; the code tells a developer
         // where to look (mbedTLS's error.h).
@@ -270,12 +297,12 @@ static const uint8_t modssl_why_index[] = {
     0, 0, 1, 2, 3, 4, 5, 5, 5, 6, 6, 7, 7, 8, 9,
 };
 static const char modssl_why_texts[] =
-    "a self-signed certificate that is not among the trusted CAs\0"
+    "a self-signed " W_CERT " that is not among the trusted CAs\0"
     "unknown CA: no trusted CA issued it (load that CA with load_verify_locations())\0"
     "its issuer is not a CA (basicConstraints CA:FALSE, or keyUsage without keyCertSign)\0"
     "its issuer's pathLenConstraint allows fewer CAs below it\0"
-    "its signature does not verify with its issuer's key\0"
-    "its key or signature hash is too weak or of a type not accepted\0"
+    "its " W_SIG " does not verify with its issuer's key\0"
+    "its key or " W_SIG " hash is too weak or of a type not accepted\0"
     "the current time is outside its validity period\0"
     "this CA's name constraints cannot be enforced (only dNSName, iPAddress and directoryName are, and at most 4 constrained CAs)\0"
     "rejected by verify_callback\0"
@@ -316,7 +343,7 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
         const char *fixed = modssl_code_text(modssl_why_codes, modssl_why_index, sizeof(modssl_why_codes),
             modssl_why_texts, code, NULL);
         if (fixed != NULL) {
-            vstr_add_str(&why, fixed);
+            modssl_add_text(&why, fixed);
         }
         switch (code) {
             case MODSSL_V_PURPOSE:
@@ -359,7 +386,10 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
     const char *text = modssl_verify_text(code);
     vstr_t msg;
     vstr_init(&msg, why.len + 64);
-    vstr_printf(&msg, "certificate verify failed: %s", text);
+    modssl_add_text(&msg, W_CERT " verify failed: ");
+    size_t at = msg.len;
+    modssl_add_text(&msg, text);
+    mp_obj_t verify_message = mp_obj_new_str(msg.buf + at, msg.len - at);
     if (why.len > 0) {
         vstr_printf(&msg, ": %.*s", (int)why.len, why.buf);
     }
@@ -368,7 +398,7 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
         MP_OBJ_NEW_SMALL_INT(err),
         mp_obj_new_str_from_vstr(&msg),
         MP_OBJ_NEW_SMALL_INT(code),
-        mp_obj_new_str_from_cstr(text),
+        verify_message,
     };
     nlr_raise(mp_obj_exception_make_new(&modssl_type_SSLCertVerificationError, 4, 0, args));
 }
@@ -439,7 +469,9 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
         uint8_t code = msg != NULL ? msg[1] : 0;
         vstr_t vstr;
         vstr_init(&vstr, 80);
-        vstr_printf(&vstr, "peer sent fatal alert: %s (%u)", modssl_alert_name(code), code);
+        vstr_add_str(&vstr, "peer sent fatal alert: ");
+        modssl_add_text(&vstr, modssl_alert_name(code));
+        vstr_printf(&vstr, " (%u)", code);
         #if MODSSL_HAS_PSK
         modssl_psk_annotate_alert(conn, code, &vstr);
         #endif
