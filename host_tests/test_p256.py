@@ -166,7 +166,10 @@ def test_ecdsa_verify_matches_cryptography(mp):
 
 
 @pytest.mark.no_asan  # no firmware involved: run once
-def test_thumb1_path_on_emulated_cortex_m0plus():
+# The default unrolled products, and the rolled ones a board may choose
+# (MODSSL_FE16_ROLLED, docs/flash.md).
+@pytest.mark.parametrize("defines", [(), ("MODSSL_FE16_ROLLED=1",)], ids=["unrolled", "rolled"])
+def test_thumb1_path_on_emulated_cortex_m0plus(defines):
     missing = bare_m0.available()
     if missing:
         msg = f"the Cortex-M0+ check needs {missing}: run `tools/setup.sh rp2`"
@@ -176,7 +179,7 @@ def test_thumb1_path_on_emulated_cortex_m0plus():
     cases = [(random.randrange(N), 1, random.randrange(N), random.randrange(1, N)) for _ in range(3)]
     cases += [(7, 1, 7, 1), (7, 1, 7, N - 1), (0, 1, 0, 5)]
     raw = [(m.to_bytes(32, "big"), point(p)[1:], n.to_bytes(32, "big"), point(q)[1:]) for m, p, n, q in cases]
-    outs, cycles = bare_m0.p256_muladd(raw)
+    outs, cycles = bare_m0.p256_muladd(raw, defines=defines)
     assert [None if o is None else (b"\x04" + o).hex() for o in outs] == \
         [None if (e := expected(*c)) == "inf" else e for c in cases]
     assert len(cycles) == len(cases)
@@ -382,7 +385,10 @@ def test_server_handshake_p256_only_client(mp, pki, version):
 
 
 @pytest.mark.no_asan  # no firmware involved: run once
-def test_thumb1_constant_time_mul_on_emulated_cortex_m0plus():
+# The default unrolled products, and the rolled ones a board may choose
+# (MODSSL_FE16_ROLLED, docs/flash.md).
+@pytest.mark.parametrize("defines", [(), ("MODSSL_FE16_ROLLED=1",)], ids=["unrolled", "rolled"])
+def test_thumb1_constant_time_mul_on_emulated_cortex_m0plus(defines):
     missing = bare_m0.available()
     if missing:
         msg = f"the Cortex-M0+ check needs {missing}: run `tools/setup.sh rp2`"
@@ -394,7 +400,7 @@ def test_thumb1_constant_time_mul_on_emulated_cortex_m0plus():
     cases += [(k, q) for k in (2, N - 2, random.randrange(N))] + [(random.randrange(N), N - 1)]
     raw = [(k.to_bytes(32, "big"), None if p is None else point(p)[1:]) for k, p in cases]
     off_curve = (5).to_bytes(32, "big") + (7).to_bytes(32, "big")
-    outs, cycles = bare_m0.p256_mul(raw + [((3).to_bytes(32, "big"), off_curve)])
+    outs, cycles = bare_m0.p256_mul(raw + [((3).to_bytes(32, "big"), off_curve)], defines=defines)
     assert [o.hex() for o in outs[:-1]] == [point(k * (1 if p is None else p))[1:].hex() for k, p in cases]
     assert outs[-1] == "off curve"
     # Constant time, as far as the core's cycle count shows: every scalar

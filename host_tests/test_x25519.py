@@ -189,7 +189,10 @@ def test_server_handshake_x25519_only_client(mp, pki, openssl, version):
 
 
 @pytest.mark.no_asan  # no firmware involved: run once
-def test_thumb1_path_on_emulated_cortex_m0plus():
+# The default unrolled products, and the rolled ones a board may choose
+# (MODSSL_FE16_ROLLED, docs/flash.md).
+@pytest.mark.parametrize("defines", [(), ("MODSSL_FE16_ROLLED=1",)], ids=["unrolled", "rolled"])
+def test_thumb1_path_on_emulated_cortex_m0plus(defines):
     missing = bare_m0.available()
     if missing:
         msg = f"the Cortex-M0+ check needs {missing}: run `tools/setup.sh rp2`"
@@ -201,7 +204,7 @@ def test_thumb1_path_on_emulated_cortex_m0plus():
     cases += [(le(9), nine), (ALICE[0], nine), (BOB[0], nine), (ALICE[0], BOB[1])]
     cases += [(os.urandom(32).hex(), os.urandom(32).hex()) for _ in range(3)]
     cases += [(os.urandom(32).hex(), le(P + 5))]
-    outs, cycles = bare_m0.x25519([(bytes.fromhex(k), bytes.fromhex(u)) for k, u in cases])
+    outs, cycles = bare_m0.x25519([(bytes.fromhex(k), bytes.fromhex(u)) for k, u in cases], defines=defines)
     want = [r for _, _, r in RFC_SCALAR_MULT] + [RFC_ITERATED[1], ALICE[1], BOB[1], SHARED]
     want += [reference(k, u) for k, u in cases[len(want):]]
     assert [o.hex() for o in outs] == want

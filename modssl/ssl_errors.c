@@ -23,82 +23,179 @@
 // no certificate in use today was issued that early and is still valid.
 #define MODSSL_CLOCK_PLAUSIBLE_AFTER (1704067200)
 
-typedef struct {
-    uint8_t code;
-    const char *name;
-} modssl_alert_name_t;
+// Words the packed texts below share, each stored once: a text has the
+// byte W_... where the word goes (modssl_add_text() spells it out).
+#define W_CERT "\001"
+#define W_HS_FAILED "\002"
+#define W_PEER "\003"
+#define W_UNSUPPORTED "\004"
+#define W_SIG "\005"
+#define W_COUNT (6)
+static const char modssl_words[] = "\0certificate\0handshake failed: \0the peer\0unsupported\0signature";
 
-// TLS alert descriptions (RFC 8446 section 6, RFC 5246 section 7.2).
-static const modssl_alert_name_t modssl_alert_names[] = {
-    {0, "close_notify"},
-    {10, "unexpected_message"},
-    {20, "bad_record_mac"},
-    {22, "record_overflow"},
-    {40, "handshake_failure"},
-    {42, "bad_certificate"},
-    {43, "unsupported_certificate"},
-    {44, "certificate_revoked"},
-    {45, "certificate_expired"},
-    {46, "certificate_unknown"},
-    {47, "illegal_parameter"},
-    {48, "unknown_ca"},
-    {49, "access_denied"},
-    {50, "decode_error"},
-    {51, "decrypt_error"},
-    {70, "protocol_version"},
-    {71, "insufficient_security"},
-    {80, "internal_error"},
-    {86, "inappropriate_fallback"},
-    {90, "user_canceled"},
-    {100, "no_renegotiation"},
-    {109, "missing_extension"},
-    {110, "unsupported_extension"},
-    {112, "unrecognized_name"},
-    {113, "bad_certificate_status_response"},
-    {115, "unknown_psk_identity"},
-    {116, "certificate_required"},
-    {120, "no_application_protocol"},
+// The i-th string of packed (strings one after another, each NUL-ended).
+static const char *modssl_nth(const char *packed, size_t i) {
+    for (; i > 0; --i) {
+        packed += strlen(packed) + 1;
+    }
+    return packed;
+}
+
+// Append a packed text, its W_... bytes spelled out.
+static void modssl_add_text(vstr_t *vstr, const char *text) {
+    for (; *text; ++text) {
+        uint8_t c = *text;
+        if (c < W_COUNT) {
+            vstr_add_str(vstr, modssl_nth(modssl_words, c));
+        } else {
+            vstr_add_byte(vstr, c);
+        }
+    }
+}
+
+// TLS alert descriptions (RFC 8446 section 6, RFC 5246 section 7.2): the
+// codes, and their names packed in one string in the same order (no pointer
+// per name).
+static const uint8_t modssl_alert_codes[] = {
+    0, 10, 20, 22, 40, 42, 43, 44, 45, 46,
+    47, 48, 49, 50, 51, 70, 71, 80, 86, 90,
+    100, 109, 110, 112, 113, 115, 116, 120,
 };
+static const char modssl_alert_names[] =
+    "close_notify\0"
+    "unexpected_message\0"
+    "bad_record_mac\0"
+    "record_overflow\0"
+    "handshake_failure\0"
+    "bad_" W_CERT "\0"
+    W_UNSUPPORTED "_" W_CERT "\0"
+    W_CERT "_revoked\0"
+    W_CERT "_expired\0"
+    W_CERT "_unknown\0"
+    "illegal_parameter\0"
+    "unknown_ca\0"
+    "access_denied\0"
+    "decode_error\0"
+    "decrypt_error\0"
+    "protocol_version\0"
+    "insufficient_security\0"
+    "internal_error\0"
+    "inappropriate_fallback\0"
+    "user_canceled\0"
+    "no_renegotiation\0"
+    "missing_extension\0"
+    W_UNSUPPORTED "_extension\0"
+    "unrecognized_name\0"
+    "bad_" W_CERT "_status_response\0"
+    "unknown_psk_identity\0"
+    W_CERT "_required\0"
+    "no_application_protocol\0";
 
 // What OpenSSL calls each verify code (X509_verify_cert_error_string):
 // CPython's SSLCertVerificationError.verify_message.
-static const struct {
-    uint8_t code;
-    const char *text;
-} modssl_verify_texts[] = {
-    {MODSSL_V_SIGNATURE, "certificate signature failure"},
-    {MODSSL_V_NOT_YET_VALID, "certificate is not yet valid"},
-    {MODSSL_V_EXPIRED, "certificate has expired"},
-    {MODSSL_V_SELF_SIGNED, "self-signed certificate"},
-    {MODSSL_V_SELF_SIGNED_IN_CHAIN, "self-signed certificate in certificate chain"},
-    {MODSSL_V_NO_LOCAL_ISSUER, "unable to get local issuer certificate"},
-    {MODSSL_V_CHAIN_TOO_LONG, "certificate chain too long"},
-    {MODSSL_V_REVOKED, "certificate revoked"},
-    {MODSSL_V_PATH_LENGTH, "path length constraint exceeded"},
-    {MODSSL_V_PURPOSE, "unsupported certificate purpose"},
-    {MODSSL_V_UNHANDLED_CRITICAL, "unhandled critical extension"},
-    {MODSSL_V_PERMITTED_VIOLATION, "permitted subtree violation"},
-    {MODSSL_V_EXCLUDED_VIOLATION, "excluded subtree violation"},
-    {MODSSL_V_APPLICATION, "application verification failure"},
-    {MODSSL_V_UNSUPPORTED_CONSTRAINT, "unsupported name constraint type"},
-    {MODSSL_V_CONSTRAINT_SYNTAX, "unsupported or invalid name constraint syntax"},
-    {MODSSL_V_HOSTNAME, "hostname mismatch"},
-    {MODSSL_V_IP_ADDRESS, "IP address mismatch"},
-    {MODSSL_V_EE_KEY_TOO_SMALL, "EE certificate key too weak"},
-    {MODSSL_V_CA_KEY_TOO_SMALL, "CA certificate key too weak"},
-    {MODSSL_V_CA_MD_TOO_WEAK, "CA signature digest algorithm too weak"},
-    {MODSSL_V_UNSUPPORTED_SIG_ALG, "unsupported signature algorithm"},
-    {MODSSL_V_INVALID_CA, "invalid CA certificate"},
-    {MODSSL_V_UNSPECIFIED, "unspecified certificate verification error"},
+static const uint8_t modssl_verify_codes[] = {
+    MODSSL_V_SIGNATURE,
+    MODSSL_V_NOT_YET_VALID,
+    MODSSL_V_EXPIRED,
+    MODSSL_V_SELF_SIGNED,
+    MODSSL_V_SELF_SIGNED_IN_CHAIN,
+    MODSSL_V_NO_LOCAL_ISSUER,
+    MODSSL_V_CHAIN_TOO_LONG,
+    MODSSL_V_REVOKED,
+    MODSSL_V_PATH_LENGTH,
+    MODSSL_V_PURPOSE,
+    MODSSL_V_UNHANDLED_CRITICAL,
+    MODSSL_V_PERMITTED_VIOLATION,
+    MODSSL_V_EXCLUDED_VIOLATION,
+    MODSSL_V_APPLICATION,
+    MODSSL_V_UNSUPPORTED_CONSTRAINT,
+    MODSSL_V_CONSTRAINT_SYNTAX,
+    MODSSL_V_HOSTNAME,
+    MODSSL_V_IP_ADDRESS,
+    MODSSL_V_EE_KEY_TOO_SMALL,
+    MODSSL_V_CA_KEY_TOO_SMALL,
+    MODSSL_V_CA_MD_TOO_WEAK,
+    MODSSL_V_UNSUPPORTED_SIG_ALG,
+    MODSSL_V_INVALID_CA,
+    MODSSL_V_UNSPECIFIED,
 };
+static const char modssl_verify_texts[] =
+    W_CERT " " W_SIG " failure\0"
+    W_CERT " is not yet valid\0"
+    W_CERT " has expired\0"
+    "self-signed " W_CERT "\0"
+    "self-signed " W_CERT " in " W_CERT " chain\0"
+    "unable to get local issuer " W_CERT "\0"
+    W_CERT " chain too long\0"
+    W_CERT " revoked\0"
+    "path length constraint exceeded\0"
+    W_UNSUPPORTED " " W_CERT " purpose\0"
+    "unhandled critical extension\0"
+    "permitted subtree violation\0"
+    "excluded subtree violation\0"
+    "application verification failure\0"
+    W_UNSUPPORTED " name constraint type\0"
+    W_UNSUPPORTED " or invalid name constraint syntax\0"
+    "hostname mismatch\0"
+    "IP address mismatch\0"
+    "EE " W_CERT " key too weak\0"
+    "CA " W_CERT " key too weak\0"
+    "CA " W_SIG " digest algorithm too weak\0"
+    W_UNSUPPORTED " " W_SIG " algorithm\0"
+    "invalid CA " W_CERT "\0"
+    "unspecified " W_CERT " verification error\0";
 
-static const char *modssl_alert_name(uint8_t code) {
-    for (size_t i = 0; i < MP_ARRAY_SIZE(modssl_alert_names); ++i) {
-        if (modssl_alert_names[i].code == code) {
-            return modssl_alert_names[i].name;
+// What modssl_raise_error() says for these mbedTLS errors (high-level SSL
+// codes are multiples of 0x80 up to 0x7f80: stored as -code >> 7).
+#define MODSSL_SSL_ERR_KEY(err) ((unsigned)-(err) >> 7)
+static const uint8_t modssl_ssl_error_codes[] = {
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_CONN_EOF),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_INVALID_MAC),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_TIMEOUT),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_INVALID_RECORD),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_DECODE_ERROR),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_BAD_INPUT_DATA),
+};
+static const char modssl_ssl_error_texts[] =
+    "Hello Verify Required\0"
+    "connection closed by " W_PEER " without close_notify\0"
+    "peer did not send a " W_CERT ", but one is required\0"
+    W_HS_FAILED "no shared cipher suite, group or " W_SIG " algorithm\0"
+    W_HS_FAILED "no shared protocol version\0"
+    "no CA " W_CERT "s to verify " W_PEER " with: call load_verify_locations() first\0"
+    "bad record MAC: a record from " W_PEER " failed authentication (different keys, or data altered in transit)\0"
+    W_HS_FAILED W_PEER " sent a handshake message this endpoint cannot accept\0"
+    "DTLS handshake timed out: " W_PEER " stopped answering\0"
+    W_PEER " sent an invalid record (malformed, or longer than TLS allows)\0"
+    W_PEER " sent a message the protocol does not allow at this point\0"
+    W_PEER " sent a malformed message\0"
+    W_PEER " sent an extension it may not send here\0"
+    W_PEER " asked for something this firmware's TLS does not support\0"
+    "refused: a record or message too large, or a call the connection's state does not allow\0";
+
+// The text for code in a packed table: codes[i] names the string numbered
+// index[i] (or i, without an index) of texts; dflt if code is not there.
+static const char *modssl_code_text(const uint8_t *codes, const uint8_t *index, size_t n, const char *texts,
+    unsigned code, const char *dflt) {
+    for (size_t i = 0; i < n; ++i) {
+        if (codes[i] == code) {
+            return modssl_nth(texts, index != NULL ? index[i] : i);
         }
     }
-    return "unknown alert";
+    return dflt;
+}
+
+static const char *modssl_alert_name(uint8_t code) {
+    return modssl_code_text(modssl_alert_codes, NULL, sizeof(modssl_alert_codes), modssl_alert_names, code, "unknown alert");
 }
 
 static NORETURN void modssl_raise_text(const mp_obj_type_t *type, int err, vstr_t *vstr) {
@@ -136,59 +233,18 @@ NORETURN void modssl_raise_error(int err) {
     }
     vstr_t vstr;
     vstr_init(&vstr, 80);
-    switch (err) {
-        case MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED:
-            vstr_add_str(&vstr, "Hello Verify Required");
-            break;
-        case MBEDTLS_ERR_SSL_CONN_EOF:
-            vstr_add_str(&vstr, "connection closed by the peer without close_notify");
-            break;
-        case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
-            vstr_add_str(&vstr, "peer did not send a certificate, but one is required");
-            break;
-        case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
-            vstr_add_str(&vstr, "handshake failed: no shared cipher suite, group or signature algorithm");
-            break;
-        case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
-            vstr_add_str(&vstr, "handshake failed: no shared protocol version");
-            break;
-        case MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED:
-            vstr_add_str(&vstr, "no CA certificates to verify the peer with: call load_verify_locations() first");
-            break;
-        case MBEDTLS_ERR_SSL_INVALID_MAC:
-            vstr_add_str(&vstr, "bad record MAC: a record from the peer failed authentication "
-                "(different keys, or data altered in transit)");
-            break;
-        case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
-            vstr_add_str(&vstr, "handshake failed: the peer sent a handshake message this endpoint cannot accept");
-            break;
-        case MBEDTLS_ERR_SSL_TIMEOUT:
-            vstr_add_str(&vstr, "DTLS handshake timed out: the peer stopped answering");
-            break;
-        case MBEDTLS_ERR_SSL_INVALID_RECORD:
-            vstr_add_str(&vstr, "the peer sent an invalid record (malformed, or longer than TLS allows)");
-            break;
-        case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
-        case MBEDTLS_ERR_SSL_UNEXPECTED_RECORD:
-            vstr_add_str(&vstr, "the peer sent a message the protocol does not allow at this point");
-            break;
-        case MBEDTLS_ERR_SSL_DECODE_ERROR:
-            vstr_add_str(&vstr, "the peer sent a malformed message");
-            break;
-        case MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION:
-            vstr_add_str(&vstr, "the peer sent an extension it may not send here");
-            break;
-        case MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE:
-            vstr_add_str(&vstr, "the peer asked for something this firmware's TLS does not support");
-            break;
-        case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
-            vstr_add_str(&vstr, "refused: a record or message too large, or a call the connection's state does not allow");
-            break;
-        default:
-            // No mbedTLS wording reaches the user; the code tells a developer
-            // where to look (mbedTLS's error.h).
-            vstr_printf(&vstr, "TLS failed (mbedTLS error -0x%04x)", (unsigned)-err);
-            break;
+    int key = err == MBEDTLS_ERR_SSL_UNEXPECTED_RECORD ? MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE : err;
+    const char *text = NULL;
+    if (key < 0 && -key <= 0x7f80 && (-key & 0x7f) == 0) {
+        text = modssl_code_text(modssl_ssl_error_codes, NULL, sizeof(modssl_ssl_error_codes), modssl_ssl_error_texts,
+            MODSSL_SSL_ERR_KEY(key), NULL);
+    }
+    if (text != NULL) {
+        modssl_add_text(&vstr, text);
+    } else {
+        // No mbedTLS wording reaches the user; the code tells a developer
+        // where to look (mbedTLS's error.h).
+        vstr_printf(&vstr, "TLS failed (mbedTLS error -0x%04x)", (unsigned)-err);
     }
     modssl_raise_text(&mp_type_OSError, err, &vstr);
 }
@@ -215,13 +271,42 @@ NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value) {
 }
 
 static const char *modssl_verify_text(uint8_t code) {
-    for (size_t i = 0; i < MP_ARRAY_SIZE(modssl_verify_texts); ++i) {
-        if (modssl_verify_texts[i].code == code) {
-            return modssl_verify_texts[i].text;
-        }
-    }
-    return "unspecified certificate verification error";
+    return modssl_code_text(modssl_verify_codes, NULL, sizeof(modssl_verify_codes), modssl_verify_texts, code,
+        "unspecified certificate verification error");
 }
+
+// Why a chain failed, for the verify codes that need no details filled in.
+static const uint8_t modssl_why_codes[] = {
+    MODSSL_V_SELF_SIGNED,
+    MODSSL_V_SELF_SIGNED_IN_CHAIN,
+    MODSSL_V_NO_LOCAL_ISSUER,
+    MODSSL_V_INVALID_CA,
+    MODSSL_V_PATH_LENGTH,
+    MODSSL_V_SIGNATURE,
+    MODSSL_V_EE_KEY_TOO_SMALL,
+    MODSSL_V_CA_KEY_TOO_SMALL,
+    MODSSL_V_CA_MD_TOO_WEAK,
+    MODSSL_V_EXPIRED,
+    MODSSL_V_NOT_YET_VALID,
+    MODSSL_V_UNSUPPORTED_CONSTRAINT,
+    MODSSL_V_CONSTRAINT_SYNTAX,
+    MODSSL_V_APPLICATION,
+    MODSSL_V_CHAIN_TOO_LONG,
+};
+static const uint8_t modssl_why_index[] = {
+    0, 0, 1, 2, 3, 4, 5, 5, 5, 6, 6, 7, 7, 8, 9,
+};
+static const char modssl_why_texts[] =
+    "a self-signed " W_CERT " that is not among the trusted CAs\0"
+    "unknown CA: no trusted CA issued it (load that CA with load_verify_locations())\0"
+    "its issuer is not a CA (basicConstraints CA:FALSE, or keyUsage without keyCertSign)\0"
+    "its issuer's pathLenConstraint allows fewer CAs below it\0"
+    "its " W_SIG " does not verify with its issuer's key\0"
+    "its key or " W_SIG " hash is too weak or of a type not accepted\0"
+    "the current time is outside its validity period\0"
+    "this CA's name constraints cannot be enforced (only dNSName, iPAddress and directoryName are, and at most 4 constrained CAs)\0"
+    "rejected by verify_callback\0"
+    "too many intermediate CAs\0";
 
 // Is this failure about the peer's certificate?  Then say what is wrong with
 // it, in terms a user can act on, and raise SSLCertVerificationError with
@@ -255,6 +340,11 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
         if (flags & MBEDTLS_X509_BADCERT_MISSING) {
             vstr_add_str(&why, "the peer sent no certificate");
         }
+        const char *fixed = modssl_code_text(modssl_why_codes, modssl_why_index, sizeof(modssl_why_codes),
+            modssl_why_texts, code, NULL);
+        if (fixed != NULL) {
+            modssl_add_text(&why, fixed);
+        }
         switch (code) {
             case MODSSL_V_PURPOSE:
                 if (flags & MBEDTLS_X509_BADCERT_EXT_KEY_USAGE) {
@@ -268,47 +358,11 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
             case MODSSL_V_IP_ADDRESS:
                 vstr_printf(&why, "the certificate is not valid for '%s'", mp_obj_str_get_str(conn->server_hostname));
                 break;
-            case MODSSL_V_SELF_SIGNED:
-            case MODSSL_V_SELF_SIGNED_IN_CHAIN:
-                vstr_add_str(&why, "a self-signed certificate that is not among the trusted CAs");
-                break;
-            case MODSSL_V_NO_LOCAL_ISSUER:
-                vstr_add_str(&why, "unknown CA: no trusted CA issued it (load that CA with load_verify_locations())");
-                break;
-            case MODSSL_V_INVALID_CA:
-                vstr_add_str(&why, "its issuer is not a CA (basicConstraints CA:FALSE, or keyUsage without keyCertSign)");
-                break;
-            case MODSSL_V_PATH_LENGTH:
-                vstr_add_str(&why, "its issuer's pathLenConstraint allows fewer CAs below it");
-                break;
-            case MODSSL_V_SIGNATURE:
-                vstr_add_str(&why, "its signature does not verify with its issuer's key");
-                break;
-            case MODSSL_V_EE_KEY_TOO_SMALL:
-            case MODSSL_V_CA_KEY_TOO_SMALL:
-            case MODSSL_V_CA_MD_TOO_WEAK:
-                vstr_add_str(&why, "its key or signature hash is too weak or of a type not accepted");
-                break;
-            case MODSSL_V_EXPIRED:
-            case MODSSL_V_NOT_YET_VALID:
-                vstr_add_str(&why, "the current time is outside its validity period");
-                break;
             case MODSSL_V_PERMITTED_VIOLATION:
             case MODSSL_V_EXCLUDED_VIOLATION:
                 vstr_printf(&why, "a name of the peer's certificate is %s this CA's name constraints %s",
                     code == MODSSL_V_PERMITTED_VIOLATION ? "outside the subtrees" : "in a subtree",
                     code == MODSSL_V_PERMITTED_VIOLATION ? "permit" : "exclude");
-                break;
-            case MODSSL_V_UNSUPPORTED_CONSTRAINT:
-            case MODSSL_V_CONSTRAINT_SYNTAX:
-                vstr_add_str(&why, "this CA's name constraints cannot be enforced (only dNSName, iPAddress and "
-                    "directoryName are, and at most 4 constrained CAs)");
-                break;
-            case MODSSL_V_APPLICATION:
-                vstr_add_str(&why, "rejected by verify_callback");
-                break;
-            case MODSSL_V_CHAIN_TOO_LONG:
-                vstr_add_str(&why, "too many intermediate CAs");
                 break;
         }
         if (code != MODSSL_V_PURPOSE && code != MODSSL_V_HOSTNAME && code != MODSSL_V_IP_ADDRESS) {
@@ -332,7 +386,10 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
     const char *text = modssl_verify_text(code);
     vstr_t msg;
     vstr_init(&msg, why.len + 64);
-    vstr_printf(&msg, "certificate verify failed: %s", text);
+    modssl_add_text(&msg, W_CERT " verify failed: ");
+    size_t at = msg.len;
+    modssl_add_text(&msg, text);
+    mp_obj_t verify_message = mp_obj_new_str(msg.buf + at, msg.len - at);
     if (why.len > 0) {
         vstr_printf(&msg, ": %.*s", (int)why.len, why.buf);
     }
@@ -341,7 +398,7 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
         MP_OBJ_NEW_SMALL_INT(err),
         mp_obj_new_str_from_vstr(&msg),
         MP_OBJ_NEW_SMALL_INT(code),
-        mp_obj_new_str_from_cstr(text),
+        verify_message,
     };
     nlr_raise(mp_obj_exception_make_new(&modssl_type_SSLCertVerificationError, 4, 0, args));
 }
@@ -412,7 +469,9 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
         uint8_t code = msg != NULL ? msg[1] : 0;
         vstr_t vstr;
         vstr_init(&vstr, 80);
-        vstr_printf(&vstr, "peer sent fatal alert: %s (%u)", modssl_alert_name(code), code);
+        vstr_add_str(&vstr, "peer sent fatal alert: ");
+        modssl_add_text(&vstr, modssl_alert_name(code));
+        vstr_printf(&vstr, " (%u)", code);
         #if MODSSL_HAS_PSK
         modssl_psk_annotate_alert(conn, code, &vstr);
         #endif

@@ -47,9 +47,10 @@ MBEDTLS_FILES = ["bignum.c", "bignum_core.c", "constant_time.c", "ecp.c", "ecp_c
                  "platform_util.c", "rsa.c", "rsa_alt_helpers.c"]
 
 
-def build(out: Path, generic: bool = False) -> tuple[Path, str]:
-    """Compile and link modssl's code (or, generic, mbedTLS's own); returns
-    the SRAM image and its entry address (hex)."""
+def build(out: Path, generic: bool = False, defines: tuple[str, ...] = ()) -> tuple[Path, str]:
+    """Compile and link modssl's code (or, generic, mbedTLS's own), with
+    defines (-D) such as a board's MODSSL_FE16_ROLLED=1; returns the SRAM
+    image and its entry address (hex)."""
     mbedtls = sources.mbedtls_tree()
     name = "mbedtls_m0" if generic else "ecc_m0"
     elf = out / f"{name}.elf"
@@ -68,6 +69,7 @@ def build(out: Path, generic: bool = False) -> tuple[Path, str]:
     else:
         cmd = [
             "arm-none-eabi-gcc", *CFLAGS, *includes, '-DMBEDTLS_CONFIG_FILE="mbedtls_config_port.h"',
+            *[f"-D{d}" for d in defines],
             str(BARE_DIR / "ecc_main.c"), str(paths.REPO / "modssl" / "ec_x25519.c"),
             str(paths.REPO / "modssl" / "ec_p256.c"), str(paths.REPO / "modssl" / "ec_p256_mul.c"), *link, "-lgcc",
         ]
@@ -85,29 +87,30 @@ def build(out: Path, generic: bool = False) -> tuple[Path, str]:
     return image, entry
 
 
-_BUILT: dict[tuple[bool, float], tuple[Path, str]] = {}
+_BUILT: dict[tuple[bool, tuple[str, ...], float], tuple[Path, str]] = {}
 
 
-def _built(generic: bool) -> tuple[Path, str]:
+def _built(generic: bool, defines: tuple[str, ...] = ()) -> tuple[Path, str]:
     """build()'s image, made once per process while its sources stay unchanged
     (the mbedTLS image takes a while to compile)."""
     srcs = [*BARE_DIR.iterdir(), *(paths.REPO / "modssl").glob("ec_*"),
             *(paths.REPO / "ports" / "rp2").glob("*.h"), *(paths.REPO / "ports" / "common").glob("*.h")]
-    key = (generic, max(p.stat().st_mtime for p in srcs))
+    key = (generic, defines, max(p.stat().st_mtime for p in srcs))
     if key not in _BUILT:
         out = Path(tempfile.mkdtemp(prefix="modssl-bare-build-"))
         atexit.register(shutil.rmtree, out, True)
-        _BUILT[key] = build(out, generic)
+        _BUILT[key] = build(out, generic, defines)
     return _BUILT[key]
 
 
-def _run(op: int, cases: list[bytes], case_size: int, generic: bool = False) -> tuple[list[bytes], list[int]]:
+def _run(op: int, cases: list[bytes], case_size: int, generic: bool = False,
+         defines: tuple[str, ...] = ()) -> tuple[list[bytes], list[int]]:
     """Run packed cases on the emulated M0+ (modssl's code, or mbedTLS's
     generic code): each case back as written, and cycles."""
     if 8 + len(cases) * case_size > IO_SIZE:
         raise ValueError("too many cases for the I/O area")
     ensure_node_modules()
-    image, entry = _built(generic)
+    image, entry = _built(generic, defines)
     with tempfile.TemporaryDirectory(prefix="modssl-bare-") as tmp:
         out = Path(tmp)
         blob = op.to_bytes(4, "little") + len(cases).to_bytes(4, "little") + b"".join(cases)
@@ -124,17 +127,18 @@ def _run(op: int, cases: list[bytes], case_size: int, generic: bool = False) -> 
     return [result[8 + i * case_size:8 + (i + 1) * case_size] for i in range(len(cases))], cycles
 
 
-def x25519(cases: list[tuple[bytes, bytes]], generic: bool = False) -> tuple[list[bytes], list[int]]:
+def x25519(cases: list[tuple[bytes, bytes]], generic: bool = False,
+           defines: tuple[str, ...] = ()) -> tuple[list[bytes], list[int]]:
     """X25519(scalar, u) for each case on the emulated M0+: outputs and cycles."""
-    done, cycles = _run(OP_X25519, [k + u + bytes(32) for k, u in cases], 96, generic)
+    done, cycles = _run(OP_X25519, [k + u + bytes(32) for k, u in cases], 96, generic, defines)
     return [c[64:96] for c in done], cycles
 
 
-def p256_muladd(cases: list[tuple[bytes, bytes, bytes, bytes]],
-                generic: bool = False) -> tuple[list[bytes | None], list[int]]:
+def p256_muladd(cases: list[tuple[bytes, bytes, bytes, bytes]], generic: bool = False,
+                defines: tuple[str, ...] = ()) -> tuple[list[bytes | None], list[int]]:
     """m P + n Q on P-256 for each (m, P, n, Q) (scalars 32 bytes big-endian,
     points x || y): x || y, or None for the point at infinity; and cycles."""
-    done, cycles = _run(OP_P256_MULADD, [m + p + n + q + bytes(68) for m, p, n, q in cases], 260, generic)
+    done, cycles = _run(OP_P256_MULADD, [m + p + n + q + bytes(68) for m, p, n, q in cases], 260, generic, defines)
     outs = []
     for c in done:
         status = int.from_bytes(c[256:260], "little", signed=True)
@@ -144,13 +148,13 @@ def p256_muladd(cases: list[tuple[bytes, bytes, bytes, bytes]],
     return outs, cycles
 
 
-def p256_mul(cases: list[tuple[bytes, bytes | None]],
-             generic: bool = False) -> tuple[list[bytes | str | None], list[int]]:
+def p256_mul(cases: list[tuple[bytes, bytes | None]], generic: bool = False,
+             defines: tuple[str, ...] = ()) -> tuple[list[bytes | str | None], list[int]]:
     """k P on P-256 (constant-time code) for each (k, P) (k 32 bytes
     big-endian, P as x || y or None for G): x || y, None for the point at
     infinity, or "off curve"; and cycles."""
     packed = [k + (p or bytes(64)) + (1 if p else 0).to_bytes(4, "little") + bytes(68) for k, p in cases]
-    done, cycles = _run(OP_P256_MUL, packed, 168, generic)
+    done, cycles = _run(OP_P256_MUL, packed, 168, generic, defines)
     outs: list[bytes | str | None] = []
     for c in done:
         status = int.from_bytes(c[164:168], "little", signed=True)

@@ -103,6 +103,7 @@ def map_parts(map_file: Path) -> dict[str, int]:
     out_section = ""
     pending = None
     started = False
+    covered_to = 0
     for line in map_file.read_text(errors="replace").splitlines():
         if not started:
             started = line.startswith("Linker script and memory map")
@@ -123,7 +124,13 @@ def map_parts(map_file: Path) -> dict[str, int]:
             continue
         if _SKIP_OUTPUT.search(out_section) or int(fields[1], 16) == 0:
             continue
-        size, obj = int(fields[2], 16), " ".join(fields[3:])
+        start, obj = int(fields[1], 16), " ".join(fields[3:])
+        # A merged string section (.rodata.*.str1.1) is listed whole under
+        # its first object, then again as each object's part at addresses
+        # inside it: count each byte of the image once.
+        end = start + int(fields[2], 16)
+        size = max(0, end - max(start, covered_to))
+        covered_to = max(covered_to, end)
         for name, pattern in PARTS:
             if re.search(pattern, obj):
                 sizes[name] += size
