@@ -132,6 +132,11 @@
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_POLY1305_C
 #define MBEDTLS_PSA_CRYPTO_C
+// PSA carries only the algorithms and key types TLS and modssl ask it for
+// (ports/common/mbedtls_psa_config_modssl.h), not every one the legacy
+// modules above could serve.
+#define MBEDTLS_PSA_CRYPTO_CONFIG
+#define MBEDTLS_PSA_CRYPTO_CONFIG_FILE "mbedtls_psa_config_modssl.h"
 // TLS 1.2 through PSA too: needed for RSA-PSS signatures in TLS 1.2, which
 // OpenSSL servers choose whenever the client offers them (and TLS 1.3 offers).
 #define MBEDTLS_USE_PSA_CRYPTO
