@@ -160,6 +160,10 @@
 #define MBEDTLS_X509_CRT_PARSE_C
 // The built-in root store (modssl/ssl_roots.c) serves trust anchors by issuer name.
 #define MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK
+// No human-readable certificate dumps (mbedtls_x509_crt_info,
+// mbedtls_x509_crt_verify_info) nor the OID description texts behind them:
+// modssl builds its own messages and getpeercert() from the parsed fields.
+#define MBEDTLS_X509_REMOVE_INFO
 
 // A firmware without DTLS (the harness's unix flavour "nodtls" builds one in
 // CI, to prove modssl compiles and runs without it).
