@@ -132,6 +132,11 @@
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_POLY1305_C
 #define MBEDTLS_PSA_CRYPTO_C
+// PSA carries only the algorithms and key types TLS and modssl ask it for
+// (ports/common/mbedtls_psa_config_modssl.h), not every one the legacy
+// modules above could serve.
+#define MBEDTLS_PSA_CRYPTO_CONFIG
+#define MBEDTLS_PSA_CRYPTO_CONFIG_FILE "mbedtls_psa_config_modssl.h"
 // TLS 1.2 through PSA too: needed for RSA-PSS signatures in TLS 1.2, which
 // OpenSSL servers choose whenever the client offers them (and TLS 1.3 offers).
 #define MBEDTLS_USE_PSA_CRYPTO
@@ -155,6 +160,10 @@
 #define MBEDTLS_X509_CRT_PARSE_C
 // The built-in root store (modssl/ssl_roots.c) serves trust anchors by issuer name.
 #define MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK
+// No human-readable certificate dumps (mbedtls_x509_crt_info,
+// mbedtls_x509_crt_verify_info) nor the OID description texts behind them:
+// modssl builds its own messages and getpeercert() from the parsed fields.
+#define MBEDTLS_X509_REMOVE_INFO
 
 // A firmware without DTLS (the harness's unix flavour "nodtls" builds one in
 // CI, to prove modssl compiles and runs without it).
