@@ -43,7 +43,7 @@
 #include "mbedtls/ecp.h"
 #include "mbedtls/platform.h"
 
-#include "ec_x25519.h"
+#include "ec_fe16.h"
 #include "ec_p256.h"
 #include "ec_p256_field.h"
 

@@ -14,12 +14,6 @@
 // as RFC 7748 section 5 says.  Constant time.
 void modssl_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32]);
 
-// The schoolbook products in radix 2^16 that ec_p256.c shares: 16 limbs
-// below 2^16 in, 32 digits out.  mul_wide: t = a * b, normalised digits.
-// sqr_cross: t = the sum of a[i] a[j] 2^(16 (i + j)) over i < j.
-void modssl_fe16_mul_wide(uint32_t t[32], const uint32_t a[16], const uint32_t b[16]);
-void modssl_fe16_sqr_cross(uint32_t t[32], const uint32_t a[16]);
-
 // R = m * P on Curve25519 for mbedtls_ecp_mul() (patches/mbedtls/0021), after
 // mbedTLS has checked m and P.  Returns 0 or an mbedTLS error code.
 int modssl_ecp_x25519_mul(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R,

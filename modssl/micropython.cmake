@@ -71,7 +71,7 @@ else()
     # 0022 and 0035 call them when the configuration sets MODSSL_ECP_X25519 /
     # MODSSL_ECP_P256_MULADD / MODSSL_ECP_P256_MUL); IDF's mbedTLS above is
     # not patched.
-    target_sources(usermod_modssl INTERFACE ${MODSSL_DIR}/ec_x25519.c ${MODSSL_DIR}/ec_p256.c ${MODSSL_DIR}/ec_p256_mul.c)
+    target_sources(usermod_modssl INTERFACE ${MODSSL_DIR}/ec_fe16.c ${MODSSL_DIR}/ec_x25519.c ${MODSSL_DIR}/ec_p256.c ${MODSSL_DIR}/ec_p256_mul.c)
 
     # The port's name picks its configuration delta (ports/<port>/).
     if(NOT MODSSL_PORT_CONFIG_DIR)

@@ -39,6 +39,7 @@ SRC_USERMOD_C += \
 	$(MODSSL_DIR)/ssl_sign.c \
 	$(MODSSL_DIR)/ssl_x509.c \
 	$(MODSSL_DIR)/ssl_roots.c \
+	$(MODSSL_DIR)/ec_fe16.c \
 	$(MODSSL_DIR)/ec_x25519.c \
 	$(MODSSL_DIR)/ec_p256.c \
 	$(MODSSL_DIR)/ec_p256_mul.c \

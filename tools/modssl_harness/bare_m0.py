@@ -3,7 +3,7 @@ code the rp2 firmware runs, checked and timed without booting MicroPython;
 and, for comparison (generic=True), mbedTLS's own generic code for the same
 operations (tools/emu/bare/mbedtls_main.c), plus RSA-2048's public operation.
 
-tools/emu/bare/ecc_main.c is compiled with modssl/ec_x25519.c, ec_p256.c and ec_p256_mul.c
+tools/emu/bare/ecc_main.c is compiled with modssl/ec_fe16.c, ec_x25519.c, ec_p256.c and ec_p256_mul.c
 for the Cortex-M0+ as the rp2 build compiles them (-Os, the rp2 mbedTLS
 configuration) and run by tools/emu/bare/bare_runner.mjs on rp2040js's core,
 which counts cycles as the M0+ does (two per load, one per multiply...).
@@ -70,7 +70,7 @@ def build(out: Path, generic: bool = False, defines: tuple[str, ...] = ()) -> tu
         cmd = [
             "arm-none-eabi-gcc", *CFLAGS, *includes, '-DMBEDTLS_CONFIG_FILE="mbedtls_config_port.h"',
             *[f"-D{d}" for d in defines],
-            str(BARE_DIR / "ecc_main.c"), str(paths.REPO / "modssl" / "ec_x25519.c"),
+            str(BARE_DIR / "ecc_main.c"), str(paths.REPO / "modssl" / "ec_fe16.c"), str(paths.REPO / "modssl" / "ec_x25519.c"),
             str(paths.REPO / "modssl" / "ec_p256.c"), str(paths.REPO / "modssl" / "ec_p256_mul.c"), *link, "-lgcc",
         ]
     for step_cmd in (cmd, ["arm-none-eabi-objcopy", "-O", "binary", str(elf), str(image)]):
