@@ -166,6 +166,7 @@ typedef struct _mp_obj_ssl_context_t {
     uint16_t minimum_version;
     uint16_t maximum_version;
     uint16_t max_fragment_length;   // RFC 6066 request; 0 = none
+    uint16_t groups[2];             // set_ecdh_curve(): one TLS group id and 0; groups[0] = 0: mbedTLS's list
     #if MODSSL_HAS_DTLS
     uint32_t dtls_handshake_timeout_ms; // DTLS server handshake deadline; 0 = none
     #endif
@@ -318,6 +319,7 @@ bool modssl_context_server_side(mp_obj_ssl_context_t *self, bool server_side);
 void modssl_context_set_default_ciphers(mp_obj_ssl_context_t *self);
 MP_DECLARE_CONST_FUN_OBJ_1(modssl_context_get_ciphers_obj);
 MP_DECLARE_CONST_FUN_OBJ_2(modssl_context_set_ciphers_obj);
+MP_DECLARE_CONST_FUN_OBJ_2(modssl_context_set_ecdh_curve_obj);
 mp_obj_t modssl_cipher_iana_name(int id);
 bool modssl_cipher_is_tls13(int id);
 bool modssl_cipher_is_aead(int id);

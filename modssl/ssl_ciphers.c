@@ -1,6 +1,7 @@
 /*
  * modssl: cipher suites -- names (IANA and mbedTLS spellings), the suite
- * lists (default, AEAD, TLS 1.3) and SSLContext.get_ciphers()/set_ciphers().
+ * lists (default, AEAD, TLS 1.3), SSLContext.get_ciphers()/set_ciphers(),
+ * and the key exchange group (set_ecdh_curve()).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -177,3 +178,42 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
     return mp_const_none;
 }
 MP_DEFINE_CONST_FUN_OBJ_2(modssl_context_set_ciphers_obj, ssl_context_set_ciphers);
+
+/******************************************************************************/
+// set_ecdh_curve(name): CPython's, which takes OpenSSL's short names and
+// makes that curve the only key exchange group (ECDHE in TLS 1.2, the key
+// share in TLS 1.3), in both roles.
+
+static const struct {
+    char name[11];
+    uint16_t tls_id;
+} modssl_curve_names[] = {
+    { "prime256v1", MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1 },
+    { "secp384r1", MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1 },
+    { "secp521r1", MBEDTLS_SSL_IANA_TLS_GROUP_SECP521R1 },
+    { "X25519", MBEDTLS_SSL_IANA_TLS_GROUP_X25519 },
+    { "X448", MBEDTLS_SSL_IANA_TLS_GROUP_X448 },
+};
+
+static mp_obj_t ssl_context_set_ecdh_curve(mp_obj_t self_in, mp_obj_t name_in) {
+    mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
+    if (!mp_obj_is_str(name_in)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("set_ecdh_curve: expected a curve name (str)"));
+    }
+    size_t len;
+    const char *name = mp_obj_str_get_data(name_in, &len);
+    for (size_t i = 0; i < MP_ARRAY_SIZE(modssl_curve_names); ++i) {
+        if (strlen(modssl_curve_names[i].name) == len && memcmp(name, modssl_curve_names[i].name, len) == 0) {
+            uint16_t id = modssl_curve_names[i].tls_id;
+            if (mbedtls_ecp_curve_info_from_tls_id(id) == NULL) {
+                modssl_raise_bad_value("elliptic curve not in this firmware", name_in);
+            }
+            self->groups[0] = id;
+            self->groups[1] = 0;
+            mbedtls_ssl_conf_groups(&self->conf, self->groups);
+            return mp_const_none;
+        }
+    }
+    modssl_raise_bad_value("unknown elliptic curve name", name_in);
+}
+MP_DEFINE_CONST_FUN_OBJ_2(modssl_context_set_ecdh_curve_obj, ssl_context_set_ecdh_curve);

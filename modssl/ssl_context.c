@@ -565,6 +565,7 @@ static const mp_rom_map_elem_t ssl_context_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_get_ca_certs), MP_ROM_PTR(&modssl_context_get_ca_certs_obj) },
     { MP_ROM_QSTR(MP_QSTR_get_ciphers), MP_ROM_PTR(&modssl_context_get_ciphers_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_ciphers), MP_ROM_PTR(&modssl_context_set_ciphers_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_ecdh_curve), MP_ROM_PTR(&modssl_context_set_ecdh_curve_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_alpn_protocols), MP_ROM_PTR(&ssl_context_set_alpn_protocols_obj) },
     { MP_ROM_QSTR(MP_QSTR_wrap_socket), MP_ROM_PTR(&modssl_context_wrap_socket_obj) },
     { MP_ROM_QSTR(MP_QSTR_wrap_bio), MP_ROM_PTR(&modssl_context_wrap_bio_obj) },
