@@ -166,3 +166,29 @@ print(t.version(), data)
 t.close()
 s.close()
 """
+
+
+# A modssl TLS client (CA, VERSION, CURVE: a set_ecdh_curve() name or None)
+# of a `-rev` server on PORT: sends "olleh", prints the version and the
+# reversed line, or ERROR and why the handshake failed.
+REV_CLIENT = """
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+ctx.minimum_version = ctx.maximum_version = VERSION
+if CURVE:
+    ctx.set_ecdh_curve(CURVE)
+s = socket.socket()
+s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
+try:
+    t = ctx.wrap_socket(s, server_hostname="localhost")
+except OSError as e:
+    print("ERROR", e.args[-1])
+    raise SystemExit
+t.write(b"olleh\\n")
+buf = b""
+while not buf.endswith(b"\\n"):
+    buf += t.recv(100)
+print(t.version(), buf)
+t.close()
+"""

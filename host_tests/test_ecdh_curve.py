@@ -7,6 +7,7 @@ from __future__ import annotations
 import ssl
 
 import pytest
+from conftest import REV_CLIENT
 
 OPENSSL_FLAG = {"TLSv1_2": "-tls1_2", "TLSv1_3": "-tls1_3"}
 
@@ -45,26 +46,6 @@ def test_names_are_openssl_short_names_and_bad_ones_say_so(mp):
         ctx.set_ecdh_curve("P-256")
 
 
-CLIENT = """
-import socket, ssl
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.load_verify_locations(cafile=CA)
-ctx.minimum_version = ctx.maximum_version = VERSION
-ctx.set_ecdh_curve(CURVE)
-s = socket.socket()
-s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-try:
-    t = ctx.wrap_socket(s, server_hostname="localhost")
-except OSError as e:
-    print("ERROR", e.args[-1])
-    raise SystemExit
-t.write(b"olleh\\n")
-buf = b""
-while not buf.endswith(b"\\n"):
-    buf += t.recv(100)
-print(t.version(), buf)
-t.close()
-"""
 
 
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
@@ -74,7 +55,7 @@ def test_client_offers_only_the_curve_set(mp, pki, openssl, version, curve, work
     # to X25519 offers nothing the server takes.
     server = openssl.server(OPENSSL_FLAG[version], "-groups", "P-256", "-naccept", "1", "-rev",
                             "-cert", str(pki["server_ec"].cert_pem), "-key", str(pki["server_ec"].key_pem))
-    out = mp.run(CLIENT, PORT=server.port, CA=str(pki["ca"].cert_pem), CURVE=curve,
+    out = mp.run(REV_CLIENT, PORT=server.port, CA=str(pki["ca"].cert_pem), CURVE=curve,
                  VERSION=ssl.TLSVersion[version].value).lines
     if works:
         assert out == [f"{version.replace('_', '.')} b'hello\\n'"]

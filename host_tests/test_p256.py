@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 from modssl_harness import bare_m0
-from conftest import UPPER_ECHO_SERVER
+from conftest import REV_CLIENT, UPPER_ECHO_SERVER
 
 N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 P = 2**256 - 2**224 + 2**192 + 2**96 - 1
@@ -316,53 +316,22 @@ for _ in range(4):
         assert 1 <= int(d, 16) < N and q == point(int(d, 16)).hex()
 
 
-P256_CLIENT = """
-import socket, ssl
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.load_verify_locations(cafile=CA)
-ctx.minimum_version = ctx.maximum_version = VERSION
-s = socket.socket()
-s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-t = ctx.wrap_socket(s, server_hostname="localhost")
-t.write(b"olleh\\n")
-buf = b""
-while not buf.endswith(b"\\n"):
-    buf += t.recv(100)
-print(t.version(), buf)
-t.close()
-"""
 
 OPENSSL_FLAG = {"TLSv1_2": "-tls1_2", "TLSv1_3": "-tls1_3"}
 
 
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
-def test_client_handshake_p256_only_server(mp, pki, version):
+def test_client_handshake_p256_only_server(mp, pki, openssl, version):
     # The server offers only P-256 for the key exchange and signs with its
     # ECDSA P-256 key: modssl's client generates its share and computes the
-    # shared secret with ec_p256.c's k P, and verifies with its m P + n Q.
+    # shared secret with ec_p256_mul.c's k P, and verifies with ec_p256.c's m P + n Q.
     import ssl
 
-    server = subprocess.Popen(
-        ["openssl", "s_server", "-accept", "127.0.0.1:0", OPENSSL_FLAG[version], "-groups", "P-256",
-         "-naccept", "1", "-rev", "-cert", str(pki["server_ec"].cert_pem), "-key", str(pki["server_ec"].key_pem)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        assert server.stdout is not None
-        for line in server.stdout:
-            m = re.match(r"ACCEPT 127\.0\.0\.1:(\d+)", line)
-            if m:
-                break
-        else:
-            raise AssertionError("openssl s_server did not start")
-        out = mp.run(P256_CLIENT, PORT=int(m.group(1)), CA=str(pki["ca"].cert_pem),
-                     VERSION=ssl.TLSVersion[version].value).stdout.strip()
-    finally:
-        server.kill()
-        server.communicate()
+    server = openssl.server(OPENSSL_FLAG[version], "-groups", "P-256", "-naccept", "1", "-rev",
+                            "-cert", str(pki["server_ec"].cert_pem), "-key", str(pki["server_ec"].key_pem))
+    out = mp.run(REV_CLIENT, CURVE=None, PORT=server.port, CA=str(pki["ca"].cert_pem),
+                 VERSION=ssl.TLSVersion[version].value).stdout.strip()
     assert out == f"{version.replace('_', '.')} b'hello\\n'"
-
-
 
 
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])

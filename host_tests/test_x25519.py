@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from modssl_harness import bare_m0
-from conftest import UPPER_ECHO_SERVER
+from conftest import REV_CLIENT, UPPER_ECHO_SERVER
 
 P = 2**255 - 19
 
@@ -143,21 +143,6 @@ for args in ((b"x" * 31,), (b"x" * 32, b"u" * 33), (32,)):
     assert out[2].startswith("TypeError")
 
 
-CLIENT = """
-import socket, ssl
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.load_verify_locations(cafile=CA)
-ctx.minimum_version = ctx.maximum_version = VERSION
-s = socket.socket()
-s.connect(socket.getaddrinfo("127.0.0.1", PORT)[0][-1])
-t = ctx.wrap_socket(s, server_hostname="localhost")
-t.write(b"olleh\\n")
-buf = b""
-while not buf.endswith(b"\\n"):
-    buf += t.recv(100)
-print(t.version(), buf)
-t.close()
-"""
 
 
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
@@ -165,7 +150,7 @@ def test_client_handshake_x25519_only_server(mp, pki, openssl, version):
     flag = {"TLSv1_2": "-tls1_2", "TLSv1_3": "-tls1_3"}[version]
     server = openssl.server(flag, "-groups", "X25519", "-naccept", "1", "-rev",
                             "-cert", str(pki["server_ec"].cert_pem), "-key", str(pki["server_ec"].key_pem))
-    out = mp.run(CLIENT, PORT=server.port, CA=str(pki["ca"].cert_pem),
+    out = mp.run(REV_CLIENT, CURVE=None, PORT=server.port, CA=str(pki["ca"].cert_pem),
                  VERSION=ssl.TLSVersion[version].value).stdout.strip()
     assert out == f"{version.replace('_', '.')} b'hello\\n'"
 
