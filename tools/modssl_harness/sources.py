@@ -298,9 +298,11 @@ def micropython_tree(port: str = "unix") -> Path:
     tree = unpacked("micropython")
     for lib, proof in libs.items():
         link = tree / "lib" / lib
-        if (link / proof).exists():
-            continue
+        # unpacked() re-makes a tree whose patches changed, so every build
+        # (rp2's too, which reads mbedTLS through lib/) sees the current ones.
         target = unpacked(lib)
+        if (link / proof).exists() and link.resolve() == target.resolve():
+            continue
         step(f"linking lib/{lib} to the pinned {lib}")
         if link.is_symlink():
             link.unlink()  # points at a tree that is gone
