@@ -591,3 +591,43 @@ def test_loaded_ca_found_by_mbedtls_name_rules_with_the_store(mp, tmp_path):
         for blob in (roots_gen.blob([]), store_blob(tmp_path, other)):
             out = connect(mp, server, blob, cafile=str(tmp_path / "ca.pem"))
             assert out[0] == "CONNECTED b'ok'", (len(blob), out)
+
+
+def test_a_ca_loaded_twice_is_kept_once_as_cpython(mp, pki):
+    """Loading the same CA again (a file, then the same PEM as cadata, then
+    its DER) adds nothing: the counts are CPython's and the heap stays."""
+    import ssl as host_ssl
+
+    ca_pem = pki["ca"].cert_pem
+    other_pem = pki["other_ca"].cert_pem
+    host = host_ssl.SSLContext(host_ssl.PROTOCOL_TLS_CLIENT)
+    host.load_verify_locations(cafile=str(ca_pem))
+    host.load_verify_locations(cafile=str(ca_pem))
+    host.load_verify_locations(cadata=ca_pem.read_text())
+    host.load_verify_locations(cadata=host_ssl.PEM_cert_to_DER_cert(ca_pem.read_text()))
+    host.load_verify_locations(cafile=str(other_pem))
+    expected = sorted(host.cert_store_stats().items())
+    out = mp.run(
+        """
+import binascii, gc, ssl
+def heap():
+    gc.collect()
+    return gc.mem_alloc()
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile=CA)
+pem = open(CA).read()
+der = binascii.a2b_base64("".join(pem.strip().splitlines()[1:-1]))
+before = heap()
+ctx.load_verify_locations(cafile=CA)
+ctx.load_verify_locations(cadata=pem)
+ctx.load_verify_locations(cadata=der)
+print("HEAP", heap() - before)
+ctx.load_verify_locations(cafile=OTHER)
+print("STATS", sorted(ctx.cert_store_stats().items()))
+print("CERTS", len(ctx.get_ca_certs()))
+""",
+        CA=str(ca_pem), OTHER=str(other_pem),
+    ).lines
+    assert out[1] == f"STATS {expected}" == "STATS [('crl', 0), ('x509', 2), ('x509_ca', 2)]"
+    assert out[2] == "CERTS 2"
+    assert int(out[0].split()[1]) < 64, out  # the repeats hold nothing (a CA held would be ~600 B)

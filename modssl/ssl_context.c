@@ -212,6 +212,17 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(ssl_context_load_cert_chain_obj, 2, ssl_context_load_cert_chain);
 
+// A CA already in the chain is not added again (OpenSSL's store keeps one
+// copy too): loading the same file twice costs no heap and counts once.
+static int modssl_context_parse_ca(mp_obj_ssl_context_t *self, const byte *der, size_t len, vstr_t *why) {
+    for (const mbedtls_x509_crt *c = &self->cacert; c != NULL && c->raw.p != NULL; c = c->next) {
+        if (c->raw.len == len && memcmp(c->raw.p, der, len) == 0) {
+            return 0;
+        }
+    }
+    return modssl_x509_parse_explain(&self->cacert, der, len, why);
+}
+
 // Each certificate is parsed on its own, so a failure names the one (its
 // place in the data) and the reason.  A malformed certificate is an error;
 // one that only uses what this firmware does not support (an Ed25519 key, a
@@ -232,7 +243,7 @@ static void modssl_context_add_ca(mp_obj_ssl_context_t *self, mp_obj_t data_obj,
         vstr_reset(&why);
         int code;
         if (!is_pem) {
-            code = modssl_x509_parse_explain(&self->cacert, data, len, &why);
+            code = modssl_context_parse_ca(self, data, len, &why);
         } else {
             mbedtls_pem_context pem;
             mbedtls_pem_init(&pem);
@@ -241,7 +252,7 @@ static void modssl_context_add_ca(mp_obj_ssl_context_t *self, mp_obj_t data_obj,
             if (ret == 0) {
                 size_t der_len;
                 const byte *der = mbedtls_pem_get_buffer(&pem, &der_len);
-                code = modssl_x509_parse_explain(&self->cacert, der, der_len, &why);
+                code = modssl_context_parse_ca(self, der, der_len, &why);
             } else {
                 code = MODSSL_V_UNSPECIFIED;
                 vstr_printf(&why, "bad PEM encoding (mbedTLS error -0x%04x)", (unsigned)-ret);
