@@ -14,6 +14,7 @@ a missing image fails instead of skipping.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime
 import hashlib
 import json
@@ -22,6 +23,7 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from modssl_harness import devicetests, hostlink, paths, targets
@@ -284,6 +286,44 @@ def test_a_board_that_dies_mid_script_is_reported_not_waited_for(rp2_uf2, tmp_pa
             device.run(script)
     finally:
         device.stop()
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                for child in (task / "children").read_text().split():
+                    found.add(int(child))
+                    todo.append(int(child))
+    return found
+
+
+def test_emu_command_stopped_by_sigterm_leaves_no_process(rp2_uf2):
+    # `emu --share 0` runs the emulator (node) and ser2net; a kill must stop them too.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "modssl_harness", "emu", "--uf2", str(rp2_uf2), "--share", "0"],
+        cwd=paths.REPO, env={**os.environ, "PYTHONPATH": str(paths.REPO / "tools")},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("shared by ser2net:"):
+                break
+        assert lines and lines[-1].startswith("shared by ser2net:"), "".join(lines)
+        children = _descendants(proc.pid)
+        assert len(children) >= 2, children  # the emulator and ser2net
+        proc.terminate()
+        assert proc.wait(timeout=60) == 0
+        alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
+                 and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+        assert alive == [], alive
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def test_openssl_face_is_a_package_the_board_installs(pico, tmp_path):

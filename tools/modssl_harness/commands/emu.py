@@ -14,9 +14,9 @@ board farm shares a real board (0: a port ser2net picks; the URL is printed):
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import contextlib
+import signal
+from pathlib import Path
 
 from .. import paths
 from ..emulator import PicoEmulator
@@ -34,8 +34,16 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run(args) -> int:
     uf2 = args.uf2 or paths.firmware_path("rp2", "modssl")
+    # Stopped by a signal (kill, a service manager, a closed terminal) as by
+    # Ctrl-C: the emulator and ser2net are stopped, not left running.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
     with PicoEmulator(uf2, flash_image=args.flash_image) as emu, contextlib.ExitStack() as stack:
         print(f"emulated Pico running {uf2}")
         print(f"serial port: {emu.tty}   (e.g. mpremote connect {emu.tty} repl; Ctrl-C here stops it)", flush=True)
