@@ -147,23 +147,29 @@ def openssl():
     yield peers
     peers.stop()
 
-# A modssl TLS server for one client (CERT, KEY): prints its port, reads a
-# line, answers it in capitals, prints the version and the line.
+# A modssl TLS server for one client (CERT, KEY; CURVE: a set_ecdh_curve()
+# name or None): prints its port, reads a line, answers it in capitals,
+# prints the version and the line -- or ERROR and why the handshake failed.
 UPPER_ECHO_SERVER = """
 import ssl
 from listening import listen
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(CERT, KEY)
+if CURVE:
+    ctx.set_ecdh_curve(CURVE)
 s, port = listen(1)
 print(port)
 c, addr = s.accept()
-t = ctx.wrap_socket(c, server_side=True)
-data = b""
-while not data.endswith(b"\\n"):
-    data += t.recv(100)
-t.write(data.upper())
-print(t.version(), data)
-t.close()
+try:
+    t = ctx.wrap_socket(c, server_side=True)
+    data = b""
+    while not data.endswith(b"\\n"):
+        data += t.recv(100)
+    t.write(data.upper())
+    print(t.version(), data)
+    t.close()
+except OSError as e:
+    print("ERROR", e.args[-1])
 s.close()
 """
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ssl
 
 import pytest
-from conftest import REV_CLIENT
+from conftest import REV_CLIENT, UPPER_ECHO_SERVER
 
 OPENSSL_FLAG = {"TLSv1_2": "-tls1_2", "TLSv1_3": "-tls1_3"}
 
@@ -63,43 +63,24 @@ def test_client_offers_only_the_curve_set(mp, pki, openssl, version, curve, work
         assert out == ["ERROR peer sent fatal alert: handshake_failure (40)"]
 
 
-SERVER = """
-import ssl
-from listening import listen
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(CERT, KEY)
-ctx.set_ecdh_curve(CURVE)
-s, port = listen(1)
-print(port)
-c, addr = s.accept()
-try:
-    t = ctx.wrap_socket(c, server_side=True)
-    t.write(t.recv(100).upper())
-    t.close()
-except OSError as e:
-    print("ERROR", e.args[-1])
-s.close()
-"""
-
-
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
 def test_server_takes_only_the_curve_set(mp, pki, openssl, version):
     # s_client offers X25519 first (and its only TLS 1.3 key share): a server
     # set to P-256 picks P-256 (in TLS 1.3 through a HelloRetryRequest).
-    bg = mp.start(SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
+    bg = mp.start(UPPER_ECHO_SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
                   CURVE="prime256v1")
     port = int(bg.first_line)
     out = openssl.run_client(port, OPENSSL_FLAG[version], "-groups", "X25519:P-256", "-ign_eof",
                              input="hello\n")
     assert "Server Temp Key: ECDH, prime256v1, 256 bits" in out, out
     assert "HELLO" in out, out
-    assert bg.finish().stdout == ""
+    assert bg.finish().stdout == f"{version.replace('_', '.')} b'hello\\n'\n"
 
 
 
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
 def test_server_refuses_a_client_without_the_curve(mp, pki, openssl, version):
-    bg = mp.start(SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
+    bg = mp.start(UPPER_ECHO_SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
                   CURVE="prime256v1")
     port = int(bg.first_line)
     out = openssl.run_client(port, OPENSSL_FLAG[version], "-groups", "X25519", input="hello\n")

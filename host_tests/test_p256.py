@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import subprocess
 
 import pytest
 from cryptography.exceptions import InvalidSignature
@@ -335,21 +334,19 @@ def test_client_handshake_p256_only_server(mp, pki, openssl, version):
 
 
 @pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
-def test_server_handshake_p256_only_client(mp, pki, version):
+def test_server_handshake_p256_only_client(mp, pki, openssl, version):
     # The client offers only P-256: modssl's server makes its ECDHE share and
     # the shared secret with ec_p256.c's k P and signs with its ECDSA P-256
     # key (k G); OpenSSL checks the signature.
-    bg = mp.start(UPPER_ECHO_SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem))
+    bg = mp.start(UPPER_ECHO_SERVER, CERT=str(pki["server_ec"].chain_pem), KEY=str(pki["server_ec"].key_pem),
+                  CURVE=None)
     port = int(bg.first_line)
-    client = subprocess.run(
-        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", OPENSSL_FLAG[version], "-groups", "P-256",
-         "-brief", "-CAfile", str(pki["ca"].cert_pem), "-verify_return_error", "-ign_eof"],
-        input="ping\n", capture_output=True, text=True, timeout=60,
-    )
+    client = openssl.run_client(port, OPENSSL_FLAG[version], "-groups", "P-256", "-brief", "-CAfile",
+                                str(pki["ca"].cert_pem), "-verify_return_error", "-ign_eof", input="ping\n")
     out = bg.finish().stdout.strip()
-    assert re.search(r"Temp Key: ECDH, (prime256v1|P-256)", client.stderr), client.stderr
-    assert "Signature type: ECDSA" in client.stderr, client.stderr
-    assert "PING" in client.stdout
+    assert re.search(r"Temp Key: ECDH, (prime256v1|P-256)", client), client
+    assert "Signature type: ECDSA" in client, client
+    assert "PING" in client
     assert out == f"{version.replace('_', '.')} b'ping\\n'"
 
 
