@@ -5,8 +5,9 @@ The on-device scripts run through the host link (TLS over memory BIOs on
 the board, ciphertext over the serial console to the host servers): the
 same scripts the unix port and networked boards run over sockets.  They run
 as the board farm runs them: the board's serial port shared over the network
-by ser2net (RFC 2217) and the board suite pointed at it with
-`--target rfc2217://127.0.0.1:PORT`.  `make
+by ser2net (RFC 2217), and also published through labgrid's coordinator
+and exporter and acquired with its client, and the board suite pointed at it
+with `--target rfc2217://127.0.0.1:PORT`.  `make
 test` builds the rp2 firmware first and sets MODSSL_REQUIRE_RP2=1, so in CI
 a missing image fails instead of skipping.
 """
@@ -26,7 +27,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from modssl_harness import devicetests, hostlink, paths, targets
+from modssl_harness import devicetests, hostlink, labgrid, paths, targets
 from modssl_harness.emulator import RUNNER, PicoEmulator, build_rom, ensure_node_modules, node_binary
 from modssl_harness.ser2net import Ser2net
 from mpremote.transport_serial import SerialTransport
@@ -75,22 +76,55 @@ def farm(pico):
         yield exported
 
 
-def test_board_suite_through_ser2net(farm, tmp_path):
-    # The board suite as a user on another machine runs it:
-    #   pytest host_tests/test_device_scripts.py --target rfc2217://HOST:PORT --link
+def board_suite(url: str, tmp_path, *select: str) -> set[str]:
+    """The board suite on `url` as a user on another machine runs it:
+        pytest host_tests/test_device_scripts.py --target rfc2217://HOST:PORT --link
+    (SELECT: pytest options such as -k); the names of the tests that passed."""
     junit = tmp_path / "farm.xml"
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "host_tests/test_device_scripts.py", "-q", "-p", "no:cacheprovider",
-         "--target", farm.url, "--link", f"--junitxml={junit}"],
+         "--target", url, "--link", f"--junitxml={junit}", *select],
         cwd=paths.REPO, capture_output=True, text=True, timeout=1200,
     )
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:] + "\nser2net:\n" + farm.output
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     cases = ET.parse(junit).getroot().iter("testcase")
-    passed = {c.get("name") for c in cases if not any(child.tag in ("failure", "error", "skipped") for child in c)}
+    return {c.get("name") for c in cases if not any(child.tag in ("failure", "error", "skipped") for child in c)}
+
+
+def test_board_suite_through_ser2net(farm, tmp_path):
+    try:
+        passed = board_suite(farm.url, tmp_path)
+    except AssertionError as e:
+        raise AssertionError(f"{e}\nser2net:\n{farm.output}") from None
     for script, checks in REQUIRED.items():
         for check in checks:
             assert f"test_device_check[{script}::{check}]" in passed, (script, check)
     assert "test_target_has_modssl" in passed
+
+
+def test_board_suite_through_labgrid(farm, tmp_path):
+    # The same port through labgrid, as the README's commands do it: a
+    # coordinator, an exporter publishing ser2net's port as a
+    # NetworkSerialPort, a place that matches it and is acquired; the board
+    # suite runs on the URL the client reads back from the coordinator (its
+    # check that the board runs modssl: the TLS scripts take minutes on the
+    # emulator and run through this ser2net in test_board_suite_through_ser2net).
+    with labgrid.Coordinator(tmp_path) as coordinator:
+        with labgrid.Exporter(coordinator, tmp_path, "farm", "pico", farm.host, farm.port) as exporter:
+            with labgrid.Place(coordinator, "emu-pico", exporter.match) as place:
+                url = place.url
+                assert url == f"rfc2217://{farm.host}:{farm.port}"
+                # The place is ours until released: another user cannot take it.
+                with pytest.raises(labgrid.LabgridError, match="is already acquired by"):
+                    labgrid.client(coordinator.address, place.name, "acquire", user="someone-else")
+                try:
+                    passed = board_suite(url + "?ign_set_control", tmp_path, "-k", "test_target_has_modssl")
+                except AssertionError as e:
+                    raise AssertionError(f"{e}\nexporter:\n{exporter.output}") from None
+            coordinator.wait_for(r"^emu-pico: place released$")
+    for process in (exporter, coordinator):  # stopped, not left behind
+        assert process.proc.returncode is not None, process.what
+    assert passed == {"test_target_has_modssl"}, passed
 
 
 def test_firmware_identifies_as_a_pico_with_modssl(pico):
