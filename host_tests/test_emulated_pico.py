@@ -91,24 +91,22 @@ def board_suite(url: str, tmp_path, *select: str) -> set[str]:
     return {c.get("name") for c in cases if not any(child.tag in ("failure", "error", "skipped") for child in c)}
 
 
-def test_board_suite_through_ser2net(farm, tmp_path):
+def test_board_through_ser2net(farm, tmp_path):
+    # ser2net alone (rfc2217://HOST:PORT): the board suite's check that the
+    # board runs modssl.  The whole suite runs on this same port through
+    # labgrid below.
     try:
-        passed = board_suite(farm.url, tmp_path)
+        passed = board_suite(farm.url, tmp_path, "-k", "test_target_has_modssl")
     except AssertionError as e:
         raise AssertionError(f"{e}\nser2net:\n{farm.output}") from None
-    for script, checks in REQUIRED.items():
-        for check in checks:
-            assert f"test_device_check[{script}::{check}]" in passed, (script, check)
-    assert "test_target_has_modssl" in passed
+    assert passed == {"test_target_has_modssl"}, passed
 
 
 def test_board_suite_through_labgrid(farm, tmp_path):
-    # The same port through labgrid, as the README's commands do it: a
-    # coordinator, an exporter publishing ser2net's port as a
-    # NetworkSerialPort, a place that matches it and is acquired; the board
-    # suite runs on the URL the client reads back from the coordinator (its
-    # check that the board runs modssl: the TLS scripts take minutes on the
-    # emulator and run through this ser2net in test_board_suite_through_ser2net).
+    # The board shared as the README's commands share one: ser2net's port
+    # published by a labgrid exporter as a NetworkSerialPort, a coordinator,
+    # a place that matches it and is acquired; the whole board suite runs on
+    # the URL the client reads back from the coordinator.
     with labgrid.Coordinator(tmp_path) as coordinator:
         with labgrid.Exporter(coordinator, tmp_path, "farm", "pico", farm.host, farm.port) as exporter:
             with labgrid.Place(coordinator, "emu-pico", exporter.match) as place:
@@ -118,13 +116,16 @@ def test_board_suite_through_labgrid(farm, tmp_path):
                 with pytest.raises(labgrid.LabgridError, match="is already acquired by"):
                     labgrid.client(coordinator.address, place.name, "acquire", user="someone-else")
                 try:
-                    passed = board_suite(url + "?ign_set_control", tmp_path, "-k", "test_target_has_modssl")
+                    passed = board_suite(url + "?ign_set_control", tmp_path)
                 except AssertionError as e:
-                    raise AssertionError(f"{e}\nexporter:\n{exporter.output}") from None
+                    raise AssertionError(f"{e}\nexporter:\n{exporter.output}\nser2net:\n{farm.output}") from None
             coordinator.wait_for(r"^emu-pico: place released$")
     for process in (exporter, coordinator):  # stopped, not left behind
         assert process.proc.returncode is not None, process.what
-    assert passed == {"test_target_has_modssl"}, passed
+    for script, checks in REQUIRED.items():
+        for check in checks:
+            assert f"test_device_check[{script}::{check}]" in passed, (script, check)
+    assert "test_target_has_modssl" in passed
 
 
 def test_firmware_identifies_as_a_pico_with_modssl(pico):
