@@ -116,6 +116,7 @@ static const mp_rom_map_elem_t modssl_module_globals_table[] = {
     #if defined(MBEDTLS_SSL_PROTO_DTLS)
     { MP_ROM_QSTR(MP_QSTR_ERR_HELLO_VERIFY_REQUIRED), MP_ROM_INT(MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED) },
     #endif
+    { MP_ROM_QSTR(MP_QSTR__x509_attr_name), MP_ROM_PTR(&modssl_x509_attr_name_obj) },
 
     #if MODSSL_TEST_HOOKS
     { MP_ROM_QSTR(MP_QSTR__x25519), MP_ROM_PTR(&modssl_x25519_obj) },
