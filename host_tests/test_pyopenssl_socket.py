@@ -263,45 +263,5 @@ def test_received_alert_reason_as_openssl(mp, pki, tls_server):
     assert out == ["tlsv1 alert protocol version"]
 
 
-# The reasons OpenSSL 4 gives received alerts, which the pyOpenSSL face must
-# match for every alert it names; the names are the C table's (RFC 8446 6).
-OPENSSL_ALERT_REASONS = {
-    (10, "unexpected_message"): "tls alert unexpected message",
-    (20, "bad_record_mac"): "tls alert bad record mac",
-    (40, "handshake_failure"): "tls alert handshake failure",
-    (42, "bad_certificate"): "tls alert bad certificate",
-    (43, "unsupported_certificate"): "tls alert unsupported certificate",
-    (44, "certificate_revoked"): "tls alert certificate revoked",
-    (45, "certificate_expired"): "tls alert certificate expired",
-    (46, "certificate_unknown"): "tls alert certificate unknown",
-    (47, "illegal_parameter"): "tls alert illegal parameter",
-    (48, "unknown_ca"): "tlsv1 alert unknown ca",
-    (49, "access_denied"): "tlsv1 alert access denied",
-    (50, "decode_error"): "tlsv1 alert decode error",
-    (51, "decrypt_error"): "tlsv1 alert decrypt error",
-    (70, "protocol_version"): "tlsv1 alert protocol version",
-    (71, "insufficient_security"): "tlsv1 alert insufficient security",
-    (80, "internal_error"): "tlsv1 alert internal error",
-    (86, "inappropriate_fallback"): "tlsv1 alert inappropriate fallback",
-    (90, "user_canceled"): "tlsv1 alert user cancelled",
-    (109, "missing_extension"): "tlsv13 alert missing extension",
-    (110, "unsupported_extension"): "tlsv1 unsupported extension",
-    (112, "unrecognized_name"): "tlsv1 unrecognized name",
-    (116, "certificate_required"): "tlsv13 alert certificate required",
-    (120, "no_application_protocol"): "tlsv1 alert no application protocol",
-    # Alerts OpenSSL words otherwise keep the C text.
-    (22, "record_overflow"): "peer sent fatal alert: record_overflow (22)",
-}
-
-
-def test_alert_reasons_cover_openssl(mp):
-    texts = [f"peer sent fatal alert: {name} ({code})" for code, name in OPENSSL_ALERT_REASONS]
-    out = mp.run(
-        """
-from OpenSSL import SSL
-for t in TEXTS:
-    print(SSL._alert_reason(t))
-""",
-        TEXTS=texts,
-    ).lines
-    assert out == list(OPENSSL_ALERT_REASONS.values())
+# Every received alert's reason, against pyOpenSSL's and CPython's:
+# test_error_reasons.py.

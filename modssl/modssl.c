@@ -36,7 +36,7 @@ MP_DEFINE_CONST_OBJ_TYPE(
 
 // SSLCertVerificationError's args are (mbedTLS code, message, verify_code,
 // verify_message); str() is the message and the last two are also
-// attributes, as in CPython.
+// attributes, as in CPython, as are reason and library.
 static void modssl_cert_error_print(const mp_print_t *print, mp_obj_t o_in, mp_print_kind_t kind) {
     mp_obj_exception_t *o = MP_OBJ_TO_PTR(o_in);
     mp_print_kind_t k = kind & ~PRINT_EXC_SUBCLASS;
@@ -54,6 +54,10 @@ static void modssl_cert_error_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) 
     mp_obj_exception_t *self = MP_OBJ_TO_PTR(self_in);
     if (dest[0] == MP_OBJ_NULL && (attr == MP_QSTR_verify_code || attr == MP_QSTR_verify_message)) {
         dest[0] = self->args->len == 4 ? self->args->items[attr == MP_QSTR_verify_code ? 2 : 3] : mp_const_none;
+        return;
+    }
+    if (dest[0] == MP_OBJ_NULL && (attr == MP_QSTR_reason || attr == MP_QSTR_library)) {
+        modssl_error_reason_attr(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, 0, dest, attr);
         return;
     }
     mp_obj_exception_attr(self_in, attr, dest);
@@ -107,6 +111,12 @@ static const mp_rom_map_elem_t modssl_module_globals_table[] = {
     #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
     { MP_ROM_QSTR(MP_QSTR_HAS_TLSv1_3), MP_ROM_TRUE },
     #endif
+
+    // What the Python faces take from here rather than repeat.
+    #if defined(MBEDTLS_SSL_PROTO_DTLS)
+    { MP_ROM_QSTR(MP_QSTR_ERR_HELLO_VERIFY_REQUIRED), MP_ROM_INT(MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED) },
+    #endif
+    { MP_ROM_QSTR(MP_QSTR__x509_attr_name), MP_ROM_PTR(&modssl_x509_attr_name_obj) },
 
     #if MODSSL_TEST_HOOKS
     { MP_ROM_QSTR(MP_QSTR__x25519), MP_ROM_PTR(&modssl_x25519_obj) },

@@ -384,6 +384,11 @@ extern const mp_obj_fun_builtin_fixed_t modssl_p256_generate_obj;
 // ssl_errors.c
 extern bool modssl_alloc_failed;
 NORETURN void modssl_raise_error(int err);
+// OSError(err, text) carrying CPython's SSLError.reason and .library
+// (alert: the fatal alert received, 0 if none).
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_x509_attr_name_obj);
+NORETURN void modssl_raise_tls(int err, mp_obj_t text, uint8_t alert);
+void modssl_error_reason_attr(int err, uint8_t alert, mp_obj_t *dest, qstr attr);
 NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err);
 NORETURN void modssl_raise_want(bool want_write);
 NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value);

@@ -13,6 +13,7 @@
 #include "py/runtime.h"
 #include "py/objstr.h"
 #include "py/mperrno.h"
+#include "py/gc.h"
 
 #include "mbedtls/error.h"
 #include "mbedtls/platform_time.h"
@@ -195,15 +196,122 @@ static const char *modssl_code_text(const uint8_t *codes, const uint8_t *index, 
 }
 
 static const char *modssl_alert_name(uint8_t code) {
-    return modssl_code_text(modssl_alert_codes, NULL, sizeof(modssl_alert_codes), modssl_alert_names, code, "unknown alert");
+    return modssl_code_text(modssl_alert_codes, NULL, sizeof(modssl_alert_codes), modssl_alert_names, code, NULL);
 }
 
-static NORETURN void modssl_raise_text(const mp_obj_type_t *type, int err, vstr_t *vstr) {
-    mp_obj_t args[2] = {
-        MP_OBJ_NEW_SMALL_INT(err),
-        mp_obj_new_str_from_vstr(vstr),
-    };
-    nlr_raise(mp_obj_exception_make_new(type, 2, 0, args));
+// OpenSSL's reasons (CPython's SSLError.reason, lower-cased with spaces as
+// OpenSSL's reason strings, which pyOpenSSL shows) for the mbedTLS errors
+// that have one; keys as modssl_ssl_error_codes.  Received alerts have
+// theirs made from the alert's name (modssl_reason()).
+static const uint8_t modssl_reason_codes[] = {
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_CONN_EOF),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_INVALID_RECORD),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_INVALID_MAC),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_DECODE_ERROR),
+    MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE),
+};
+static const char modssl_reason_texts[] =
+    W_CERT " verify failed\0"
+    "unexpected eof while reading\0"
+    "peer did not return a " W_CERT "\0"
+    "no shared cipher\0"
+    W_UNSUPPORTED " protocol\0"
+    "no application protocol\0"
+    "record layer failure\0"
+    "decryption failed or bad record mac\0"
+    "decode error\0"
+    "unexpected message\0";
+
+// OpenSSL's reason for err (and the alert received, for a fatal alert) as
+// CPython's SSLError.reason spells it ("NO_SHARED_CIPHER"); None if it has
+// none.  A received alert's is the alert's name after the prefix OpenSSL
+// gives it, which says the protocol version that defined the alert.
+static mp_obj_t modssl_reason(int err, uint8_t alert) {
+    vstr_t vstr;
+    vstr_init(&vstr, 40);
+    if (err == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+        const char *name = modssl_alert_name(alert);
+        if (alert == 0 || name == NULL) {
+            vstr_clear(&vstr);
+            return mp_const_none;
+        }
+        vstr_add_str(&vstr, alert == 109 || alert == 116 ? "tlsv13 alert "
+            : alert == 110 || alert == 112 || alert == 113 ? "tlsv1 "
+            : alert < 48 && alert != 22 ? "sslv3 alert " : "tlsv1 alert ");
+        modssl_add_text(&vstr, alert == 90 ? "user cancelled" : name); // OpenSSL's spelling
+    } else {
+        const char *text = NULL;
+        if (err < 0 && -err <= 0x7f80 && (-err & 0x7f) == 0) {
+            text = modssl_code_text(modssl_reason_codes, NULL, sizeof(modssl_reason_codes), modssl_reason_texts,
+                MODSSL_SSL_ERR_KEY(err), NULL);
+        }
+        if (text == NULL) {
+            vstr_clear(&vstr);
+            return mp_const_none;
+        }
+        modssl_add_text(&vstr, text);
+    }
+    for (size_t i = 0; i < vstr.len; ++i) {
+        char c = vstr.buf[i];
+        vstr.buf[i] = c == ' ' ? '_' : (c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    }
+    return mp_obj_new_str_from_vstr(&vstr);
+}
+
+void modssl_error_reason_attr(int err, uint8_t alert, mp_obj_t *dest, qstr attr) {
+    mp_obj_t reason = modssl_reason(err, alert);
+    dest[0] = attr == MP_QSTR_reason || reason == mp_const_none ? reason : MP_OBJ_NEW_QSTR(MP_QSTR_SSL);
+}
+
+// The OSError modssl raises for a TLS failure: an OSError in all it shows
+// (SSLError is OSError, as MicroPython's spec has it), with CPython's
+// SSLError.reason and .library.  It keeps the alert a fatal alert carried.
+typedef struct {
+    mp_obj_exception_t base;
+    uint8_t alert;
+} modssl_tls_error_t;
+
+static void modssl_tls_error_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    mp_obj_exception_t *self = MP_OBJ_TO_PTR(self_in);
+    if (dest[0] == MP_OBJ_NULL && (attr == MP_QSTR_reason || attr == MP_QSTR_library)) {
+        mp_obj_t code = self->args->len > 0 ? self->args->items[0] : MP_OBJ_NULL;
+        int err = code != MP_OBJ_NULL && mp_obj_is_small_int(code) ? MP_OBJ_SMALL_INT_VALUE(code) : 0;
+        // Only instances modssl_raise_tls() made have the alert field
+        // (type(e)(...) makes a plain exception object).
+        uint8_t alert = gc_nbytes(self) >= sizeof(modssl_tls_error_t) ? ((modssl_tls_error_t *)self)->alert : 0;
+        modssl_error_reason_attr(err, alert, dest, attr);
+        return;
+    }
+    mp_obj_exception_attr(self_in, attr, dest);
+}
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    modssl_type_TLSError, MP_QSTR_OSError, MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, modssl_tls_error_attr,
+    parent, &mp_type_OSError
+    );
+
+NORETURN void modssl_raise_tls(int err, mp_obj_t text, uint8_t alert) {
+    mp_obj_t args[2] = { MP_OBJ_NEW_SMALL_INT(err), text };
+    modssl_tls_error_t *o = m_new_obj(modssl_tls_error_t);
+    o->base.base.type = &modssl_type_TLSError;
+    o->base.traceback_alloc = 0;
+    o->base.traceback_len = 0;
+    o->base.traceback_data = NULL;
+    o->base.args = MP_OBJ_TO_PTR(mp_obj_new_tuple(2, args));
+    o->alert = alert;
+    nlr_raise(MP_OBJ_FROM_PTR(o));
+}
+
+static NORETURN void modssl_raise_text(int err, vstr_t *vstr, uint8_t alert) {
+    modssl_raise_tls(err, mp_obj_new_str_from_vstr(vstr), alert);
 }
 
 // mbedTLS's allocator (the ports' mbedtls_config_port.h): remembers that an
@@ -246,7 +354,7 @@ NORETURN void modssl_raise_error(int err) {
         // where to look (mbedTLS's error.h).
         vstr_printf(&vstr, "TLS failed (mbedTLS error -0x%04x)", (unsigned)-err);
     }
-    modssl_raise_text(&mp_type_OSError, err, &vstr);
+    modssl_raise_text(err, &vstr, 0);
 }
 
 // A value the user passed, quoted in an error message: its repr (ASCII for
@@ -456,7 +564,8 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
         vstr_init(&vstr, 80);
         vstr_printf(&vstr, "DTLS handshake timed out: not complete %u ms after the client's first datagram "
             "(SSLContext.dtls_handshake_timeout)", (unsigned)conn->deadline_ms);
-        modssl_raise_text(&mp_type_OSError, MP_ETIMEDOUT, &vstr);
+        mp_obj_t args[2] = { MP_OBJ_NEW_SMALL_INT(MP_ETIMEDOUT), mp_obj_new_str_from_vstr(&vstr) };
+        nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, args));
     }
     #endif
     if (modssl_alloc_failed) {
@@ -470,12 +579,13 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
         vstr_t vstr;
         vstr_init(&vstr, 80);
         vstr_add_str(&vstr, "peer sent fatal alert: ");
-        modssl_add_text(&vstr, modssl_alert_name(code));
+        const char *name = modssl_alert_name(code);
+        modssl_add_text(&vstr, name != NULL ? name : "unknown alert");
         vstr_printf(&vstr, " (%u)", code);
         #if MODSSL_HAS_PSK
         modssl_psk_annotate_alert(conn, code, &vstr);
         #endif
-        modssl_raise_text(&mp_type_OSError, err, &vstr);
+        modssl_raise_text(err, &vstr, code);
     }
     modssl_raise_error(err);
 }

@@ -369,8 +369,7 @@ void modssl_psk_raise_local(mp_obj_ssl_conn_t *conn, int err) {
         mp_print_str(&print, conn->server_side
             ? " may differ from ours (DTLS drops records that fail authentication)"
             : " differs from ours (DTLS drops records that fail authentication)");
-        mp_obj_t targs[2] = { MP_OBJ_NEW_SMALL_INT(err), mp_obj_new_str_from_vstr(&vstr) };
-        nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, targs));
+        modssl_raise_tls(err, mp_obj_new_str_from_vstr(&vstr), 0);
     }
     if (!conn->server_side || conn->psk_identity == MP_OBJ_NULL) {
         return;
@@ -388,8 +387,7 @@ void modssl_psk_raise_local(mp_obj_ssl_conn_t *conn, int err) {
     vstr_init_print(&vstr, 64, &print);
     mp_print_str(&print, mp_obj_str_get_str(args[1]));
     mp_obj_print_helper(&print, conn->psk_identity, PRINT_REPR);
-    args[1] = mp_obj_new_str_from_vstr(&vstr);
-    nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, args));
+    modssl_raise_tls(err, mp_obj_new_str_from_vstr(&vstr), 0);
 }
 
 // What an alert from the peer means when a PSK was offered.

@@ -157,9 +157,9 @@ void modssl_sign_raise(mp_obj_ssl_conn_t *conn, int err) {
     if (ctx->sign_error == MP_OBJ_NULL) {
         return;
     }
-    mp_obj_t args[2] = { MP_OBJ_NEW_SMALL_INT(err), ctx->sign_error };
+    mp_obj_t text = ctx->sign_error;
     ctx->sign_error = MP_OBJ_NULL;
-    nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, args));
+    modssl_raise_tls(err, text, 0);
 }
 
 #endif // MODSSL_HAS_ECDSA_SIGN_CALLBACK

@@ -82,7 +82,51 @@ static const modssl_attr_name_t modssl_attr_names[] = {
     {"emailAddress", MP_QSTR_emailAddress},
     {"serialNumber", MP_QSTR_serialNumber},
     {"DC", MP_QSTR_domainComponent},
+    {"SN", MP_QSTR_surname},
+    {"GN", MP_QSTR_givenName},
 };
+
+// tls._x509_attr_name(key): (short name, long name) of an X.509 name
+// attribute, from its OID (the DER value, bytes) or either of its names
+// (str); None if it is not known.  OpenSSL.crypto's X509Name uses it, so the
+// names are defined once: mbedTLS's short names, the long names above
+// (a short name stands for the long one where there is none).
+static mp_obj_t modssl_x509_attr_name(mp_obj_t key) {
+    const char *short_name = NULL;
+    qstr long_name = MP_QSTRnull;
+    if (mp_obj_is_str(key)) {
+        size_t len;
+        const char *name = mp_obj_str_get_data(key, &len);
+        for (size_t i = 0; i < MP_ARRAY_SIZE(modssl_attr_names) && short_name == NULL; ++i) {
+            size_t long_len;
+            const byte *long_str = qstr_data(modssl_attr_names[i].long_name, &long_len);
+            if ((len == strlen(modssl_attr_names[i].short_name) && memcmp(name, modssl_attr_names[i].short_name, len) == 0)
+                || (len == long_len && memcmp(name, long_str, len) == 0)) {
+                short_name = modssl_attr_names[i].short_name;
+                long_name = modssl_attr_names[i].long_name;
+            }
+        }
+    } else {
+        mp_buffer_info_t bufinfo;
+        mp_get_buffer_raise(key, &bufinfo, MP_BUFFER_READ);
+        mbedtls_x509_buf oid = { .tag = MBEDTLS_ASN1_OID, .len = bufinfo.len, .p = bufinfo.buf };
+        if (mbedtls_oid_get_attr_short_name(&oid, &short_name) != 0) {
+            short_name = NULL;
+        }
+        for (size_t i = 0; short_name != NULL && i < MP_ARRAY_SIZE(modssl_attr_names); ++i) {
+            if (strcmp(short_name, modssl_attr_names[i].short_name) == 0) {
+                long_name = modssl_attr_names[i].long_name;
+            }
+        }
+    }
+    if (short_name == NULL) {
+        return mp_const_none;
+    }
+    mp_obj_t names[2] = { mp_obj_new_str_from_cstr(short_name), MP_OBJ_NULL };
+    names[1] = long_name != MP_QSTRnull ? MP_OBJ_NEW_QSTR(long_name) : names[0];
+    return mp_obj_new_tuple(2, names);
+}
+MP_DEFINE_CONST_FUN_OBJ_1(modssl_x509_attr_name_obj, modssl_x509_attr_name);
 
 static mp_obj_t modssl_attr_name(const mbedtls_x509_buf *oid) {
     const char *short_name;

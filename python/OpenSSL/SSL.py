@@ -166,75 +166,34 @@ class _NoOverlappingProtocols:
 
 NO_OVERLAPPING_PROTOCOLS = _NoOverlappingProtocols()
 
-# mbedTLS error codes that map to something other than a plain Error.
-_ERR_CONN_EOF = -0x7280
-_ERR_FATAL_ALERT = -0x7780
-_ERR_HELLO_VERIFY_REQUIRED = -0x6A80
-
-# Reasons as OpenSSL words them, so code that matches on them keeps working.
-_REASONS = (
-    (-0x6E00, "no shared cipher"),
-    (-0x6E80, "unsupported protocol"),
-    (-0x7480, "peer did not return a certificate"),
-    (-0x7580, "no application protocol"),
-    (-0x7200, "record layer failure"),
-    (-0x7180, "decryption failed or bad record mac"),
-    (-0x7300, "decode error"),
-    (-0x7700, "unexpected message"),
-    (-0x6800, "DTLS handshake timed out"),
-)
-
-# Received fatal alerts, as OpenSSL 4's reason strings (pyOpenSSL 26's wheels):
-# the alert's name as the C module's one table of alert names spells it, with
-# the prefix OpenSSL gives it (which says the TLS version that defined it).
-_ALERT_PREFIXES = (
-    ("tls alert ", (10, 20, 40, 42, 43, 44, 45, 46, 47)),
-    ("tlsv1 alert ", (48, 49, 50, 51, 70, 71, 80, 86, 90, 120)),
-    ("tlsv1 ", (110, 112)),
-    ("tlsv13 alert ", (109, 116)),
-)
-
-
-def _alert_reason(text):
-    """OpenSSL's reason for the C text "peer sent fatal alert: <name> (<number>)"."""
-    mark = text.rfind(" (")
-    try:
-        number = int(text[mark + 2:-1])
-    except ValueError:
-        return text
-    for prefix, numbers in _ALERT_PREFIXES:
-        if number in numbers:
-            name = text[text.find(": ") + 2:mark].replace("_", " ")
-            return prefix + ("user cancelled" if number == 90 else name)  # OpenSSL's spelling
-    return text
-
-
-def _lookup(pairs, key, default):
-    # Tables are tuples, not dicts: constant tuples stay in the frozen image.
-    for k, v in pairs:
-        if k == key:
-            return v
-    return default
+# The C module raises a HelloVerifyRequest sent as this error (DTLS only).
+_ERR_HELLO_VERIFY_REQUIRED = getattr(tls, "ERR_HELLO_VERIFY_REQUIRED", None)
 
 
 def _translate(exc):
-    """A `tls` exception as the pyOpenSSL exception for the same situation."""
+    """A `tls` exception as the pyOpenSSL exception for the same situation.
+
+    The C module gives each TLS failure CPython's SSLError.reason (OpenSSL's
+    reason name, "NO_SHARED_CIPHER"): OpenSSL's reason string is its words
+    ("no shared cipher"), except that OpenSSL 4 (pyOpenSSL's wheels) says
+    "tls alert" for the alerts OpenSSL 3 calls "sslv3 alert"."""
     if isinstance(exc, tls.SSLWantReadError):
         return WantReadError()
     if isinstance(exc, tls.SSLWantWriteError):
         return WantWriteError()
     args = exc.args
     code = args[0] if args and isinstance(args[0], int) else 0
-    text = args[1] if len(args) > 1 else ""
-    if isinstance(exc, tls.SSLCertVerificationError):
-        return _ssl_error("certificate verify failed")
-    if code == _ERR_CONN_EOF:
+    reason = getattr(exc, "reason", None)
+    if reason == "UNEXPECTED_EOF_WHILE_READING":
         return SysCallError(-1, "Unexpected EOF")
-    if code == _ERR_FATAL_ALERT:
-        return _ssl_error(_alert_reason(text))
+    if reason is not None:
+        reason = reason.lower().replace("_", " ")
+        if reason.startswith("sslv3 alert "):
+            reason = "tls" + reason[5:]
+        return _ssl_error(reason)
     if code > 0:  # an errno from the transport
         return SysCallError(code, errno.errorcode.get(code, str(code)))
-    return _ssl_error(_lookup(_REASONS, code, text or repr(exc)))
+    return _ssl_error((args[1] if len(args) > 1 else "") or repr(exc))
 
 
 # --- cipher names ----------------------------------------------------------------

@@ -11,6 +11,10 @@ and there is no `cryptography` package to convert to or from.
 
 import binascii
 
+# (short name, long name) of a name attribute, from its OID or either name:
+# the C module's table, the one getpeercert() uses.
+from tls import _x509_attr_name as _attr_name
+
 FILETYPE_PEM = 1
 FILETYPE_ASN1 = 2
 FILETYPE_TEXT = 65535  # accepted by nothing here; defined for pyOpenSSL code
@@ -94,22 +98,6 @@ def _oid(raw):
     return ".".join(str(p) for p in parts)
 
 
-# (OID, short name, long name) of the attributes certificates use; a tuple,
-# not a dict, so that it stays in the frozen image instead of RAM.
-_NAMES = (
-    ("2.5.4.3", "CN", "commonName"),
-    ("2.5.4.4", "SN", "surname"),
-    ("2.5.4.5", "serialNumber", "serialNumber"),
-    ("2.5.4.6", "C", "countryName"),
-    ("2.5.4.7", "L", "localityName"),
-    ("2.5.4.8", "ST", "stateOrProvinceName"),
-    ("2.5.4.10", "O", "organizationName"),
-    ("2.5.4.11", "OU", "organizationalUnitName"),
-    ("2.5.4.42", "GN", "givenName"),
-    ("1.2.840.113549.1.9.1", "emailAddress", "emailAddress"),
-    ("0.9.2342.19200300.100.1.25", "DC", "domainComponent"),
-)
-
 _SIGNATURES = (
     ("1.2.840.10045.4.3.2", b"ecdsa-with-SHA256"),
     ("1.2.840.10045.4.3.3", b"ecdsa-with-SHA384"),
@@ -137,23 +125,19 @@ class X509Name:
         for _, s, e in _items(der, 0, len(der)):  # each RDN is a SET
             for _, s2, e2 in _items(der, s, e):  # AttributeTypeAndValue
                 (_, os_, oe), (vt, vs, ve) = _items(der, s2, e2)[:2]
-                oid = _oid(der[os_:oe])
-                short = oid
-                for known, name, _ in _NAMES:
-                    if known == oid:
-                        short = name
-                        break
+                names = _attr_name(der[os_:oe])
+                short = names[0] if names else _oid(der[os_:oe])
                 parts.append((short, _string(vt, der[vs:ve])))
         self._parts = parts
 
     def __getattr__(self, name):
-        for _, short, long in _NAMES:
-            if name == short or name == long:
-                for key, value in self._parts:
-                    if key == short:
-                        return value  # the first one, as OpenSSL's lookup
-                return None
-        raise AttributeError(name)
+        names = _attr_name(name)
+        if names is None:
+            raise AttributeError(name)
+        for key, value in self._parts:
+            if key == names[0]:
+                return value  # the first one, as OpenSSL's lookup
+        return None
 
     def get_components(self):
         return [(k.encode(), v.encode()) for k, v in self._parts]
