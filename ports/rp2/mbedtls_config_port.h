@@ -100,6 +100,11 @@ time_t rp2_rtctime_seconds(time_t *timer);
 #define MODSSL_NO_TLS_CBC_SUITES
 #undef MBEDTLS_SSL_ENCRYPT_THEN_MAC
 #endif
+// - One DRBG, not two: PSA's random generator (every random byte modssl and
+//   TLS use, through mbedtls_psa_get_random) on HMAC_DRBG with SHA-256, which
+//   deterministic ECDSA links anyway, instead of CTR_DRBG over AES.  Nothing
+//   else in the firmware uses CTR_DRBG (upstream's `tls` is not compiled).
+#undef MBEDTLS_CTR_DRBG_C
 
 // - mbedTLS's default suite preference list names every suite it knows
 //   (191 ids, 764 bytes) and copies the compiled ones into a RAM table on
