@@ -77,6 +77,10 @@
 #define MBEDTLS_PK_ECDSA_ALT_SUPPORT
 #define MBEDTLS_PKCS1_V21
 #define MBEDTLS_X509_RSASSA_PSS_SUPPORT
+// RSA private keys only complete (every parser reads all their values):
+// mbedtls_rsa_complete() deduces no missing P, Q, D or CRT values
+// (patches/mbedtls/0056).
+#define MODSSL_RSA_NO_KEY_DEDUCTION
 
 // Ciphers: AEAD (AES-GCM, AES-CCM, ChaCha20-Poly1305) by default; CBC only
 // when set_ciphers() asks for it.  CTR for cryptolib.

@@ -28,7 +28,9 @@
 #define PSA_WANT_ALG_GCM                        1
 #define PSA_WANT_ALG_CCM                        1
 #define PSA_WANT_ALG_CHACHA20_POLY1305          1
-#if defined(MBEDTLS_CIPHER_MODE_CBC)
+// TLS 1.2's CBC suites; a port may leave them out (MODSSL_NO_TLS_CBC_SUITES,
+// ports/rp2) while keeping the legacy CBC mode for PEM, PKCS#5 and cryptolib.
+#if defined(MBEDTLS_CIPHER_MODE_CBC) && !defined(MODSSL_NO_TLS_CBC_SUITES)
 #define PSA_WANT_ALG_CBC_NO_PADDING             1
 #endif
 #define PSA_WANT_ALG_HMAC                       1
