@@ -25,6 +25,17 @@ from modssl_harness.targets import Result, UnixTarget  # noqa: E402
 from modssl_harness.hostserver import TlsEchoServer  # noqa: E402
 from modssl_harness.opensslpeer import OpensslClient, OpensslServer, s_client  # noqa: E402
 
+def pytest_collection_modifyitems(config, items):
+    """On the sanitizer build (MODSSL_FIRMWARE=asan) the tests marked no_asan
+    are deselected, however pytest is started."""
+    if firmware_flavour() != "asan":
+        return
+    kept = [item for item in items if item.get_closest_marker("no_asan") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def firmware() -> Path:
     exe = paths.firmware_path("unix", firmware_flavour())
