@@ -330,3 +330,93 @@ def test_an_idle_tls13_connection_holds_no_handshake_state(mp, tls_server, pki):
         # handshake ends; TLS 1.3 does too (patches/mbedtls/0023), and again
         # after each ticket, so it holds no more than TLS 1.2.
         assert int(tls13[1]) < int(tls12[1]) + 512, out
+
+
+BIO_PUMP = """
+import gc, ssl
+cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+cctx.load_verify_locations(cafile=CA)
+sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+sctx.load_cert_chain(CERT, KEY)
+for ctx in (cctx, sctx):
+    ctx.minimum_version = ctx.maximum_version = VERSION
+print(cctx.release_buffers, sctx.release_buffers)
+ci, co, si, so = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+client = cctx.wrap_bio(ci, co, server_hostname="localhost")
+server = sctx.wrap_bio(si, so, server_side=True)
+done = [False, False]
+for _ in range(20):
+    for i, side in enumerate((client, server)):
+        if not done[i]:
+            try:
+                side.do_handshake()
+                done[i] = True
+            except ssl.SSLWantReadError:
+                pass
+    si.write(co.read())
+    ci.write(so.read())
+CHUNK = 16384
+def move(src, dst):
+    # The link carries at most CHUNK bytes at a time: records are cut
+    # anywhere, and the reader drains after every piece.
+    while src.pending:
+        dst.write(src.read(CHUNK))
+        yield
+def drain(side, into):
+    while True:
+        try:
+            data = side.read(CHUNK)
+        except ssl.SSLWantReadError:
+            return
+        if not data:
+            raise OSError("unexpected close")
+        into.extend(data)
+def transfer(writer, out_bio, reader, in_bio, n):
+    got = bytearray()
+    sent = bytearray()
+    for k in range(n):
+        msg = bytes((k * 7 + j) & 0xFF for j in range(256)) * (CHUNK // 256)
+        sent.extend(msg)
+        writer.write(msg)
+        for _ in move(out_bio, in_bio):
+            drain(reader, got)
+        drain(reader, got)  # nothing has arrived: want read, and again
+    return got == sent, len(got)
+gc.collect()
+idle = gc.mem_alloc()
+up = transfer(client, co, server, si, N)
+down = transfer(server, so, client, ci, N)
+# The writer of full records holds its output buffer until it next waits
+# for its peer, as a pump's end does for the reply: with nothing arrived,
+# that read gives it back too.
+drain(server, bytearray())
+gc.collect()
+after = gc.mem_alloc()
+print(up[0], up[1], down[0], down[1], after - idle)
+# Idle with its buffers given back, the server still sees the link's end.
+si.write_eof()
+try:
+    server.read(CHUNK)
+    print("NO EOF")
+except ssl.SSLWantReadError:
+    print("WANT READ")
+except OSError:
+    print("EOF")
+"""
+
+
+@pytest.mark.parametrize("version", [TLS1_2, TLS1_3])
+def test_a_memory_bio_pump_in_16k_pieces_carries_many_records_with_buffers_released(mp, pki, version):
+    # 64 chunks of 16 KiB each way: 256 records of 4 KiB from either end,
+    # cut at 16 KiB boundaries of the ciphertext, every record after the
+    # buffers were given back and taken again.
+    n = 64
+    out = mp.run(BIO_PUMP, CA=str(pki["ca"].cert_pem), CERT=str(pki["server_ec"].cert_pem),
+                 KEY=str(pki["server_ec"].key_pem), VERSION=version, N=n, timeout=120).lines
+    assert out[0] == "True True", out  # the default: release
+    up_ok, up_len, down_ok, down_len, grown = out[1].split()
+    assert (up_ok, up_len, down_ok, down_len) == ("True", str(n * 16384), "True", str(n * 16384)), out
+    assert out[2] == "EOF", out
+    if HEAP_VISIBLE:
+        # Both ends are idle again: no record buffer is left behind.
+        assert int(grown) < 1024, out

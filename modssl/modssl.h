@@ -253,6 +253,7 @@ void modssl_conn_attach_io(mp_obj_ssl_conn_t *conn);
 int modssl_conn_flush_cork(mp_obj_ssl_conn_t *conn);
 bool modssl_conn_sock_is_nonblocking(mp_obj_ssl_conn_t *conn);
 bool modssl_conn_input_ready(mp_obj_ssl_conn_t *conn);
+bool modssl_conn_nothing_to_read(mp_obj_ssl_conn_t *conn);
 
 // ssl_conn.c: the connection core, for the faces (socket, memory BIO) and DTLS.
 mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, mp_obj_t sock,
@@ -353,6 +354,7 @@ void modssl_sign_raise(mp_obj_ssl_conn_t *conn, int err);
 
 // ssl_bio.c
 size_t modssl_bio_pending(mp_obj_t bio);
+bool modssl_bio_readable(mp_obj_t bio);
 int modssl_bio_recv(mp_obj_t bio, byte *buf, size_t len, bool datagram);
 void modssl_bio_send(mp_obj_t bio, const byte *buf, size_t len);
 

@@ -79,6 +79,12 @@ size_t modssl_bio_pending(mp_obj_t bio) {
     return memory_bio_get(bio)->pending;
 }
 
+// Whether a reader would get something: bytes, or the end of input.
+bool modssl_bio_readable(mp_obj_t bio) {
+    mp_obj_memory_bio_t *self = memory_bio_get(bio);
+    return self->pending > 0 || self->eof_written;
+}
+
 int modssl_bio_recv(mp_obj_t bio, byte *buf, size_t len, bool datagram) {
     mp_obj_memory_bio_t *self = memory_bio_get(bio);
     if (self->pending == 0) {

@@ -395,6 +395,19 @@ int modssl_conn_read(mp_obj_ssl_conn_t *conn, byte *buf, size_t size) {
     if (size == 0) {
         return 0;
     }
+    #if defined(MODSSL_MBEDTLS_INPUT_RELEASED)
+    if (mbedtls_ssl_input_released(&conn->ssl) && modssl_conn_nothing_to_read(conn)) {
+        // Idle, its buffers given back, and nothing has arrived: a pump or
+        // an asyncio reader asks once more after every chunk it moves, and
+        // mbedTLS would take the buffers again only to answer "want read"
+        // and give them back (two heap allocations per chunk).  An output
+        // buffer a write of whole records kept goes back now, as it would
+        // have there.
+        conn_release_buffers(conn);
+        conn->poll_mask = 0;
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    #endif
     for (;;) {
         int ret = mbedtls_ssl_read(&conn->ssl, buf, size);
         #if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)

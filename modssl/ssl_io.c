@@ -197,6 +197,24 @@ bool modssl_conn_input_ready(mp_obj_ssl_conn_t *conn) {
     return ready != MP_STREAM_ERROR && (ready & MP_STREAM_POLL_RD) != 0;
 }
 
+// Whether a read has nothing to do: the transport surely holds no input, no
+// end of input and no error for this connection, and a read would only
+// wait (a memory BIO, or a non-blocking socket; a blocking socket is read
+// by mbedTLS, which waits in it).  Cheap enough to ask before every read
+// of a connection whose buffers are released.
+bool modssl_conn_nothing_to_read(mp_obj_ssl_conn_t *conn) {
+    if (conn->transport == MODSSL_TRANSPORT_BIO) {
+        return !modssl_bio_readable(conn->bio_in);
+    }
+    if (!conn->nonblocking && !modssl_conn_sock_is_nonblocking(conn)) {
+        return false;
+    }
+    int err;
+    mp_uint_t ready = mp_get_stream(conn->sock)->ioctl(conn->sock, MP_STREAM_POLL,
+        MP_STREAM_POLL_RD | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP, &err);
+    return ready != MP_STREAM_ERROR && (ready & (MP_STREAM_POLL_RD | MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP)) == 0;
+}
+
 void modssl_conn_attach_io(mp_obj_ssl_conn_t *conn) {
     #if MODSSL_HAS_DTLS
     if (modssl_conn_is_dtls(conn)) {
