@@ -123,15 +123,10 @@ def test_an_idle_connection_holds_no_record_buffers_and_full_records_still_arriv
         assert released_after <= released_idle + 256, out
 
 
-MEMORY_PAIR = """
-import gc, ssl
-gc.collect()
-before = gc.mem_alloc()
-cctx = ssl.SSLContext(PROTO)
-cctx.load_verify_locations(cafile=CA)
-sctx = ssl.SSLContext(PROTO | 1)
-sctx.load_cert_chain(CERT, KEY)
-cctx.release_buffers = sctx.release_buffers = RELEASE
+# A client (cctx) and a server (sctx) over memory BIOs in one script,
+# handshaken: `client`, `server`, pump() carries what each wrote to the
+# other, `done` says which ends finished.
+BIO_HANDSHAKE = """
 ci, co, si, so = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
 client = cctx.wrap_bio(ci, co, server_hostname="localhost")
 server = sctx.wrap_bio(si, so, server_side=True)
@@ -148,7 +143,19 @@ for _ in range(20):
             except ssl.SSLWantReadError:
                 pass
     pump()
-def drain(side):
+"""
+
+
+MEMORY_PAIR = """
+import gc, ssl
+gc.collect()
+before = gc.mem_alloc()
+cctx = ssl.SSLContext(PROTO)
+cctx.load_verify_locations(cafile=CA)
+sctx = ssl.SSLContext(PROTO | 1)
+sctx.load_cert_chain(CERT, KEY)
+cctx.release_buffers = sctx.release_buffers = RELEASE
+""" + BIO_HANDSHAKE + """def drain(side):
     data = b""
     while True:
         try:
@@ -341,21 +348,7 @@ sctx.load_cert_chain(CERT, KEY)
 for ctx in (cctx, sctx):
     ctx.minimum_version = ctx.maximum_version = VERSION
 print(cctx.release_buffers, sctx.release_buffers)
-ci, co, si, so = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
-client = cctx.wrap_bio(ci, co, server_hostname="localhost")
-server = sctx.wrap_bio(si, so, server_side=True)
-done = [False, False]
-for _ in range(20):
-    for i, side in enumerate((client, server)):
-        if not done[i]:
-            try:
-                side.do_handshake()
-                done[i] = True
-            except ssl.SSLWantReadError:
-                pass
-    si.write(co.read())
-    ci.write(so.read())
-CHUNK = 16384
+""" + BIO_HANDSHAKE + """CHUNK = 16384
 def move(src, dst):
     # The link carries at most CHUNK bytes at a time: records are cut
     # anywhere, and the reader drains after every piece.
