@@ -23,11 +23,13 @@ if(MODSSL_LTO)
     # firmware's link is their only user.
     set_source_files_properties(${_modssl_lto_sources} PROPERTIES COMPILE_OPTIONS -flto)
     # The link runs the LTO back end over those objects, two partitions at a
-    # time; each function keeps the -Os it was compiled with.  The pico-sdk's --wrap options (memcpy, memset, malloc,
+    # time; each function keeps the -Os it was compiled with, and gets a
+    # section of its own (so does each variable) for the linker's
+    # --gc-sections, as the port's other objects do.  The pico-sdk's --wrap options (memcpy, memset, malloc,
     # printf, the float and divider functions) still apply: the functions
     # they wrap are outside the LTO objects, and calls from them link to the
     # __wrap_ versions as before (checked in the map).  usermod.cmake runs
     # before the firmware target exists: the option reaches its link through
     # the interface library.
-    target_link_options(usermod_modssl INTERFACE -flto=2)
+    target_link_options(usermod_modssl INTERFACE -flto=2 -ffunction-sections -fdata-sections)
 endif()
