@@ -25,11 +25,12 @@ if(MODSSL_LTO)
     # The link runs the LTO back end over those objects, two partitions at a
     # time; each function keeps the -Os it was compiled with, and gets a
     # section of its own (so does each variable) for the linker's
-    # --gc-sections, as the port's other objects do.  The pico-sdk's --wrap options (memcpy, memset, malloc,
+    # --gc-sections, as the port's other objects do; -fipa-pta (points-to
+    # analysis over the whole of it) saves another 552 bytes.  The pico-sdk's --wrap options (memcpy, memset, malloc,
     # printf, the float and divider functions) still apply: the functions
     # they wrap are outside the LTO objects, and calls from them link to the
     # __wrap_ versions as before (checked in the map).  usermod.cmake runs
     # before the firmware target exists: the option reaches its link through
     # the interface library.
-    target_link_options(usermod_modssl INTERFACE -flto=2 -ffunction-sections -fdata-sections)
+    target_link_options(usermod_modssl INTERFACE -flto=2 -ffunction-sections -fdata-sections -fipa-pta)
 endif()
