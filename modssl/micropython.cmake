@@ -119,6 +119,10 @@ else()
         target_include_directories(usermod_modssl INTERFACE ${MODSSL_MBEDTLS_DIR}/include)
         target_compile_definitions(usermod_modssl INTERFACE MBEDTLS_CONFIG_FILE="${_modssl_config}")
     endif()
+    # A port's compiler options for modssl's and mbedTLS's C (ports/rp2/modssl_port.cmake: -Oz, LTO).
+    if(EXISTS ${MODSSL_PORT_CONFIG_DIR}/modssl_port.cmake)
+        include(${MODSSL_PORT_CONFIG_DIR}/modssl_port.cmake)
+    endif()
 endif()
 
 target_link_libraries(usermod INTERFACE usermod_modssl)

@@ -92,14 +92,55 @@ PARTS = (
     ("mbedTLS: ciphers (AES, GCM, CCM, ChaCha20-Poly1305)", r"/library/(aes|gcm|ccm|chacha|poly1305|cipher|block_cipher)"),
     ("mbedTLS: hashes, DRBG, HKDF", r"/library/(sha|md|ripemd|hmac_drbg|ctr_drbg|hkdf|entropy)"),
     ("mbedTLS: other", r"/mbedtls/"),
+    # Link-time optimisation (map_parts): its strings and merged constants.
+    ("modssl C + mbedTLS under LTO: strings, constants", r"\.ltrans"),
     ("MicroPython, pico-sdk, libc", r""),
 )
 _SKIP_OUTPUT = re.compile(r"bss|heap|stack|uninitialized|ARM|comment|debug|noinit")
 
 
+_LTO_OBJECT = re.compile(r"\.ltrans\d*\.ltrans\.o|\.ltrans\.o")
+
+
+def _symbol_sources(elf: Path) -> list[tuple[int, int, str]]:
+    """(address, size, source file) of each sized symbol, from the ELF's debug lines (`nm -l`)."""
+    if not elf.exists():
+        return []
+    try:
+        out = subprocess.run(["arm-none-eabi-nm", "-S", "-l", "--defined-only", str(elf)],
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    found = {}
+    for line in out.splitlines():
+        head, _, where = line.partition("\t")
+        fields = head.split()
+        if where and len(fields) == 4:
+            # Thumb function addresses have bit 0 set in some tools' output.
+            found.setdefault(int(fields[0], 16) & ~1, (int(fields[1], 16), where.rsplit(":", 1)[0]))
+    return sorted((addr, size, where) for addr, (size, where) in found.items())
+
+
 def map_parts(map_file: Path) -> dict[str, int]:
-    """Bytes of flash per part, read from a GNU ld map file."""
+    """Bytes of flash per part, read from a GNU ld map file.
+
+    With link-time optimisation (ports/rp2/modssl_port.cmake) the map names
+    the LTO back end's objects (/tmp/cc*.ltrans0.ltrans.o) instead of the
+    sources: each function or variable in such a section then goes to the
+    part of the file it was defined in, read from the symbols and debug
+    information of the ELF beside the map.
+    A function inlined into another counts under the caller's file; the
+    strings and merged constants of those objects, which no symbol names,
+    form a part of their own."""
     sizes = {name: 0 for name, _ in PARTS}
+    symbols: list[tuple[int, int, str]] | None = None
+
+    def add(obj: str, size: int) -> None:
+        for name, pattern in PARTS:
+            if re.search(pattern, obj):
+                sizes[name] += size
+                break
+
     out_section = ""
     pending = None
     started = False
@@ -131,10 +172,16 @@ def map_parts(map_file: Path) -> dict[str, int]:
         end = start + int(fields[2], 16)
         size = max(0, end - max(start, covered_to))
         covered_to = max(covered_to, end)
-        for name, pattern in PARTS:
-            if re.search(pattern, obj):
-                sizes[name] += size
-                break
+        if _LTO_OBJECT.search(obj) and size == end - start:
+            if symbols is None:
+                symbols = _symbol_sources(map_file.with_suffix(""))
+            for addr, length, where in symbols:
+                if start <= addr < end:
+                    length = min(length, end - addr)
+                    add(where, length)
+                    size -= length
+            size = max(0, size)
+        add(obj, size)
     return sizes
 
 
