@@ -165,9 +165,9 @@ def test_ecdsa_verify_matches_cryptography(mp):
 
 
 @pytest.mark.no_asan  # no firmware involved: run once
-# The default unrolled products, and the rolled ones a board may choose
-# (MODSSL_FE16_ROLLED, docs/flash.md).
-@pytest.mark.parametrize("defines", [(), ("MODSSL_FE16_ROLLED=1",)], ids=["unrolled", "rolled"])
+# The default rolled products, and the unrolled ones a board may choose
+# (MODSSL_FE16_ROLLED=0, docs/flash.md).
+@pytest.mark.parametrize("defines", [("MODSSL_FE16_ROLLED=0",), ()], ids=["unrolled", "rolled"])
 def test_thumb1_path_on_emulated_cortex_m0plus(defines):
     missing = bare_m0.available()
     if missing:
@@ -351,9 +351,9 @@ def test_server_handshake_p256_only_client(mp, pki, openssl, version):
 
 
 @pytest.mark.no_asan  # no firmware involved: run once
-# The default unrolled products, and the rolled ones a board may choose
-# (MODSSL_FE16_ROLLED, docs/flash.md).
-@pytest.mark.parametrize("defines", [(), ("MODSSL_FE16_ROLLED=1",)], ids=["unrolled", "rolled"])
+# The default rolled products, and the unrolled ones a board may choose
+# (MODSSL_FE16_ROLLED=0, docs/flash.md).
+@pytest.mark.parametrize("defines", [("MODSSL_FE16_ROLLED=0",), ()], ids=["unrolled", "rolled"])
 def test_thumb1_constant_time_mul_on_emulated_cortex_m0plus(defines):
     missing = bare_m0.available()
     if missing:

@@ -49,7 +49,7 @@ MBEDTLS_FILES = ["bignum.c", "bignum_core.c", "constant_time.c", "ecp.c", "ecp_c
 
 def build(out: Path, generic: bool = False, defines: tuple[str, ...] = ()) -> tuple[Path, str]:
     """Compile and link modssl's code (or, generic, mbedTLS's own), with
-    defines (-D) such as a board's MODSSL_FE16_ROLLED=1; returns the SRAM
+    defines (-D) such as a board's MODSSL_FE16_ROLLED=0; returns the SRAM
     image and its entry address (hex)."""
     mbedtls = sources.mbedtls_tree()
     name = "mbedtls_m0" if generic else "ecc_m0"
