@@ -100,6 +100,14 @@ time_t rp2_rtctime_seconds(time_t *timer);
 #define MODSSL_NO_TLS_CBC_SUITES
 #undef MBEDTLS_SSL_ENCRYPT_THEN_MAC
 #endif
+// - No generic cipher layer (cipher.c, cipher_wrap.c) without CBC suites: PSA
+//   then has no unauthenticated cipher mode, TLS uses PSA's AEADs, GCM/CCM
+//   sit on block_cipher.c (mbedTLS enables it without MBEDTLS_CIPHER_C), and
+//   PBES2 (encrypted PKCS#8 keys) decrypts AES-CBC on the AES module
+//   (patch 0058).  PEM's own encryption and cryptolib use aes.c directly.
+#ifdef MODSSL_NO_TLS_CBC_SUITES
+#undef MBEDTLS_CIPHER_C
+#endif
 // - One DRBG, not two: PSA's random generator (every random byte modssl and
 //   TLS use, through mbedtls_psa_get_random) on HMAC_DRBG with SHA-256, which
 //   deterministic ECDSA links anyway, instead of CTR_DRBG over AES.  Nothing
