@@ -121,7 +121,11 @@ class PicoEmulator:
         self.tty = ""
 
     def __enter__(self) -> PicoEmulator:
-        self.start()
+        try:
+            self.start()
+        except BaseException:  # a failed or interrupted boot leaves no runner behind
+            self.stop()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -41,20 +41,22 @@ def _interrupt(signum, frame):
 def run(args) -> int:
     uf2 = args.uf2 or paths.firmware_path("rp2", "modssl")
     # Stopped by a signal (kill, a service manager, a closed terminal) as by
-    # Ctrl-C: the emulator and ser2net are stopped, not left running.
+    # Ctrl-C, whenever it comes: the with blocks stop the emulator and
+    # ser2net, not left running.
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
-    with PicoEmulator(uf2, flash_image=args.flash_image) as emu, contextlib.ExitStack() as stack:
-        print(f"emulated Pico running {uf2}")
-        print(f"serial port: {emu.tty}   (e.g. mpremote connect {emu.tty} repl; Ctrl-C here stops it)", flush=True)
-        if args.share is not None:
-            shared = stack.enter_context(Ser2net(emu.tty, args.bind, args.share))
-            print(f"shared by ser2net: {shared.url}   (--target '{shared.url}' --link)", flush=True)
-        try:
+    try:
+        with PicoEmulator(uf2, flash_image=args.flash_image) as emu, contextlib.ExitStack() as stack:
+            print(f"emulated Pico running {uf2}")
+            print(f"serial port: {emu.tty}   (e.g. mpremote connect {emu.tty} repl; Ctrl-C here stops it)", flush=True)
+            if args.share is not None:
+                shared = stack.enter_context(Ser2net(emu.tty, args.bind, args.share))
+                print(f"shared by ser2net: {shared.url}   (--target '{shared.url}' --link)", flush=True)
             emu.proc.wait()
-        except KeyboardInterrupt:
-            pass
-        if emu.proc is not None and emu.proc.returncode not in (None, 0):
-            print("\n".join(emu.log[-10:]))
-            return 1
+            # The emulator ended by itself.
+            if emu.proc.returncode != 0:
+                print("\n".join(emu.log[-10:]))
+                return 1
+    except KeyboardInterrupt:
+        pass
     return 0
