@@ -22,7 +22,7 @@ def test_upstream(outcome, test):
     assert test in outcome, f"{test} did not run"
     reason = upstream_suite.EXPECTED[test]
     if reason is None:
-        assert outcome[test] is True, f"{test} should pass on modssl"
+        assert outcome[test] is True, f"{test} should pass on modssl\n{upstream_suite.DETAILS.get(test, '')}"
     else:
         assert outcome[test] is False, f"{test} is recorded as differing ({reason}) but did not fail"
 

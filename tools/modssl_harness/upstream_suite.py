@@ -13,6 +13,7 @@ down here; README.md shows this table.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import subprocess
@@ -102,22 +103,38 @@ def run_single(firmware: Path, tests: Path, result_dir: Path) -> dict[str, bool 
     return outcome
 
 
+# What run-multitests.py printed for each test that failed (its output, the
+# expected output and their diff), for the failure message.
+DETAILS: dict[str, str] = {}
+
+
 def run_multi(firmware: Path, tests: Path) -> dict[str, bool | None]:
-    """multi_net tests through run-multitests.py with two firmware instances."""
+    """multi_net tests through run-multitests.py with two firmware instances.
+
+    The upstream tests serve on a fixed port (8000, on every address): two
+    runs on one machine at once would take it from each other, so runs wait
+    for each other on a lock file."""
     files = sorted(
         str(p.relative_to(tests))
         for pattern in ("ssl*.py", "tls*.py", "asyncio_tls*.py")
         for p in (tests / "multi_net").glob(pattern)
     )
-    proc = subprocess.run(
-        [sys.executable, "run-multitests.py", "-i", "micropython", "-i", "micropython", *files],
-        cwd=tests, env=_env(firmware, tests), capture_output=True, text=True, timeout=1200,
-    )
+    with open(Path(tempfile.gettempdir()) / "modssl-multi_net.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        proc = subprocess.run(
+            [sys.executable, "run-multitests.py", "-i", "micropython", "-i", "micropython", *files],
+            cwd=tests, env=_env(firmware, tests), capture_output=True, text=True, timeout=1200,
+        )
     outcome: dict[str, bool | None] = {}
+    current = None
     for line in proc.stdout.splitlines():
         m = re.match(r"^(\S+\.py) on \S+: (pass|FAIL|skip)", line)
         if m:
             outcome[m.group(1)] = {"pass": True, "FAIL": False, "skip": None}[m.group(2)]
+            current = m.group(1) if m.group(2) == "FAIL" else None
+            DETAILS.pop(m.group(1), None)
+        elif current is not None:
+            DETAILS[current] = DETAILS.get(current, "") + line + "\n"
     return outcome
 
 
