@@ -359,6 +359,7 @@ int modssl_bio_recv(mp_obj_t bio, byte *buf, size_t len, bool datagram);
 void modssl_bio_send(mp_obj_t bio, const byte *buf, size_t len);
 
 // ssl_x509.c
+MP_DECLARE_CONST_FUN_OBJ_1(modssl_x509_attr_name_obj); // tls._x509_attr_name
 const byte *modssl_get_data(mp_obj_t obj, bool str_is_path, size_t *len, bool *is_pem);
 mp_obj_t modssl_cert_to_dict(const mbedtls_x509_crt *crt);
 
@@ -388,7 +389,6 @@ extern bool modssl_alloc_failed;
 NORETURN void modssl_raise_error(int err);
 // OSError(err, text) carrying CPython's SSLError.reason and .library
 // (alert: the fatal alert received, 0 if none).
-MP_DECLARE_CONST_FUN_OBJ_1(modssl_x509_attr_name_obj);
 NORETURN void modssl_raise_tls(int err, mp_obj_t text, uint8_t alert);
 void modssl_error_reason_attr(int err, uint8_t alert, mp_obj_t *dest, qstr attr);
 NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err);
