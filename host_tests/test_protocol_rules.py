@@ -541,14 +541,14 @@ def test_client_answers_bad_records_after_the_handshake_with_the_rfc_alert(mp, p
 class WireServer:
     """Our client connected to tls13_wire's server."""
 
-    def __init__(self, mp, pki) -> None:
+    def __init__(self, mp, pki, leaf="server_ec", ca="ca", **server_options) -> None:
         from tls13_wire import Tls13Server
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.bg = mp.start("print('started')\n" + CLIENT, PORT=self.listener.getsockname()[1],
-                           CA=str(pki["ca"].cert_pem))
+                           CA=str(pki[ca].cert_pem))
         sock, _ = self.listener.accept()
         sock.settimeout(20)
-        self.tls = Tls13Server(sock, pki["server_ec"].cert_pem, pki["server_ec"].key_pem)
+        self.tls = Tls13Server(sock, pki[leaf].cert_pem, pki[leaf].key_pem, **server_options)
         self.tls.send(APPLICATION_DATA, b"hello")
         assert self.bg.proc.stdout.readline().strip() == "DATA b'hello'"  # the client is past the handshake
 
@@ -567,6 +567,16 @@ def test_client_follows_a_key_update_from_the_wire_server(mp, pki):
     server.tls.out.update()
     server.tls.send(APPLICATION_DATA, b"after")
     assert server.bg.proc.stdout.readline().strip() == "DATA b'after'"
+    server.tls.send(ALERT, b"\x01\x00")  # close_notify
+    assert server.finish() == ["EOF"]
+
+
+@pytest.mark.parametrize("salt", [32, 64, 222])
+def test_client_accepts_rsa_pss_certificate_verify_salts(mp, pki, salt):
+    # RFC 8446 4.2.3 asks for a salt as long as the hash (32 bytes); mbedTLS
+    # verifies TLS's RSA-PSS signatures with any salt length (PSA's
+    # PSA_ALG_RSA_PSS_ANY_SALT), up to the longest a 2048-bit key allows.
+    server = WireServer(mp, pki, leaf="server_rsa", ca="ca_rsa", pss_salt_length=salt)
     server.tls.send(ALERT, b"\x01\x00")  # close_notify
     assert server.finish() == ["EOF"]
 

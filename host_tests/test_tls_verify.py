@@ -127,3 +127,88 @@ except ValueError as e:
         CAFILE=str(pki["ca"].cert_pem),
     ).stdout
     assert out.startswith("ValueError CERT_REQUIRED requires server_hostname")
+
+
+def _reissued(pki, leaf_name, issuer_name, **sign_kwargs):
+    """The leaf's certificate issued again by its CA, signed as asked."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    leaf, ca = pki[leaf_name], pki[issuer_name]
+    return (
+        x509.CertificateBuilder()
+        .subject_name(leaf.cert.subject)
+        .issuer_name(ca.cert.subject)
+        .public_key(leaf.key.public_key())
+        .serial_number(4343)
+        .not_valid_before(leaf.cert.not_valid_before_utc)
+        .not_valid_after(leaf.cert.not_valid_after_utc)
+        .add_extension(leaf.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value, False)
+        .sign(ca.key, hashes.SHA256(), **sign_kwargs)
+    )
+
+
+def _serve_as(mp, pki, tls_server, tmp_path, leaf_name, der, ca):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    leaf = pki[leaf_name]
+    served = tmp_path / "served.pem"
+    served.write_bytes(x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM))
+    saved, leaf.chain_pem = leaf.chain_pem, served
+    try:
+        return connect(mp, tls_server(leaf_name), pki, ca=ca)
+    finally:
+        leaf.chain_pem = saved
+
+
+@pytest.mark.parametrize("salt", ["digest", "max"])
+def test_rsa_pss_signed_certificate_verifies(mp, pki, tls_server, tmp_path, salt):
+    # X.509's RSASSA-PSS (RFC 4055): the salt length the certificate names,
+    # the hash's length or the longest the key allows.  A signature changed
+    # in one bit is refused.
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    length = padding.PSS.DIGEST_LENGTH if salt == "digest" else padding.PSS.MAX_LENGTH
+    pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=length)
+    der = _reissued(pki, "server_rsa", "ca_rsa", rsa_padding=pss).public_bytes(serialization.Encoding.DER)
+    assert _serve_as(mp, pki, tls_server, tmp_path, "server_rsa", der, "ca_rsa") == "CONNECTED b'ok'"
+    bad = bytearray(der)
+    bad[-1] ^= 1  # the signature is the certificate's last field
+    out = _serve_as(mp, pki, tls_server, tmp_path, "server_rsa", bytes(bad), "ca_rsa")
+    assert out.startswith("ERROR SSLCertVerificationError -9984 certificate verify failed:"), out
+    assert "certificate signature failure: its signature does not verify" in out
+
+
+def _der(tag, body):
+    n = len(body)
+    length = bytes([n]) if n < 128 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag]) + length + body
+
+
+def test_ecdsa_signature_in_non_minimal_der_is_refused(mp, pki, tls_server, tmp_path):
+    # The issuer's own signature with r written with two superfluous leading
+    # zero bytes: the same numbers, but not DER (X.690 8.3.2), so refused.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+    cert = _reissued(pki, "server_ec", "ca")
+    der = cert.public_bytes(serialization.Encoding.DER)
+    assert _serve_as(mp, pki, tls_server, tmp_path, "server_ec", der, "ca") == "CONNECTED b'ok'"
+    tbs = cert.tbs_certificate_bytes
+    at = der.index(tbs) + len(tbs)
+    algorithm = der[at : at + 2 + der[at + 1]]
+    r, s = decode_dss_signature(cert.signature)
+
+    def integer(v, pad=b""):
+        return _der(0x02, pad + v.to_bytes(v.bit_length() // 8 + 1, "big"))  # minimal, positive
+
+    for sig in (integer(r) + integer(s), integer(r, b"\x00\x00") + integer(s)):
+        rebuilt = _der(0x30, tbs + algorithm + _der(0x03, b"\x00" + _der(0x30, sig)))
+        if sig.startswith(integer(r)):
+            assert rebuilt == der  # the rebuilding itself changes nothing
+            continue
+        out = _serve_as(mp, pki, tls_server, tmp_path, "server_ec", rebuilt, "ca")
+        assert out.startswith("ERROR SSLCertVerificationError -9984 certificate verify failed:"), out
+        assert "certificate signature failure: its signature does not verify" in out

@@ -218,9 +218,11 @@ class Tls13Client:
 class Tls13Server:
     """The server side, for one client already accepted on `sock`: answers
     its ClientHello (X25519 or secp256r1 key share) with an ECDSA P-256
-    certificate chain and key (PEM paths), then application data flows."""
+    certificate chain and key (PEM paths), then application data flows.
+    With an RSA key it signs rsa_pss_rsae_sha256 with a salt of
+    `pss_salt_length` bytes (RFC 8446 asks for the hash's length, 32)."""
 
-    def __init__(self, sock: socket.socket, cert_pem, key_pem) -> None:
+    def __init__(self, sock: socket.socket, cert_pem, key_pem, pss_salt_length: int = 32) -> None:
         from cryptography import x509
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
@@ -228,6 +230,7 @@ class Tls13Server:
         self._buf = b""
         self.certs = [c.public_bytes(Encoding.DER) for c in x509.load_pem_x509_certificates(open(cert_pem, "rb").read())]
         self.key = load_pem_private_key(open(key_pem, "rb").read(), None)
+        self.pss_salt_length = pss_salt_length
         self._handshake()
 
     _read_exact = Tls13Client._read_exact
@@ -296,8 +299,13 @@ class Tls13Server:
         chain = b"".join(len(c).to_bytes(3, "big") + c + b"\x00\x00" for c in self.certs)
         flight += handshake_message(11, b"\x00" + len(chain).to_bytes(3, "big") + chain)
         signed = b" " * 64 + b"TLS 1.3, server CertificateVerify\x00" + hashlib.sha256(transcript + flight).digest()
-        signature = self.key.sign(signed, ec.ECDSA(hashes.SHA256()))
-        flight += handshake_message(15, b"\x04\x03" + struct.pack(">H", len(signature)) + signature)
+        if isinstance(self.key, ec.EllipticCurvePrivateKey):
+            scheme, signature = b"\x04\x03", self.key.sign(signed, ec.ECDSA(hashes.SHA256()))
+        else:
+            from cryptography.hazmat.primitives.asymmetric import padding
+            pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=self.pss_salt_length)
+            scheme, signature = b"\x08\x04", self.key.sign(signed, pss, hashes.SHA256())
+        flight += handshake_message(15, scheme + struct.pack(">H", len(signature)) + signature)
         finished_key = hkdf_expand_label(s_hs, "finished", b"", 32)
         verify = hmac.new(finished_key, hashlib.sha256(transcript + flight).digest(), hashlib.sha256).digest()
         flight += handshake_message(FINISHED, verify)
