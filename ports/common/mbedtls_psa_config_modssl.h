@@ -74,15 +74,25 @@
 #define PSA_WANT_KEY_TYPE_ECC_KEY_PAIR_EXPORT   1
 #define PSA_WANT_KEY_TYPE_ECC_KEY_PAIR_GENERATE 1
 
-// RSA signatures (PKCS#1 v1.5, PSS); encryption only for static RSA.
+// RSA: pk signs and verifies with RSA keys through the RSA module
+// (MODSSL_PK_LEGACY_SIGN, patches/mbedtls/0065), so PSA needs RSA only for
+// TLS 1.2's static-RSA key exchange (PKCS#1 v1.5 encryption).  TLS's RSA
+// signature algorithms follow MBEDTLS_RSA_C and MBEDTLS_PKCS1_V15/V21, not
+// these; in mbedTLS only PSA's own code and pk's opaque-key wrappers read
+// them.  Without RSA key types PSA's largest public key is an EC point, so
+// each handshake's peer-key buffer (PSA_EXPORT_PUBLIC_KEY_MAX_SIZE) shrinks.
+#if !defined(MODSSL_PK_LEGACY_SIGN)
 #define PSA_WANT_ALG_RSA_PKCS1V15_SIGN          1
 #define PSA_WANT_ALG_RSA_PSS                    1
+#endif
 #if defined(MBEDTLS_KEY_EXCHANGE_RSA_ENABLED)
 #define PSA_WANT_ALG_RSA_PKCS1V15_CRYPT         1
 #endif
+#if !defined(MODSSL_PK_LEGACY_SIGN) || defined(MBEDTLS_KEY_EXCHANGE_RSA_ENABLED)
 #define PSA_WANT_KEY_TYPE_RSA_PUBLIC_KEY        1
 #define PSA_WANT_KEY_TYPE_RSA_KEY_PAIR_BASIC    1
 #define PSA_WANT_KEY_TYPE_RSA_KEY_PAIR_IMPORT   1
 #define PSA_WANT_KEY_TYPE_RSA_KEY_PAIR_EXPORT   1
+#endif
 
 #endif // MODSSL_MBEDTLS_PSA_CONFIG_MODSSL_H
