@@ -85,14 +85,19 @@ def test_client_against_cpython_server(mp, pki, tls_server, version, nonblocking
     assert seen.error is None  # our close_notify arrived
 
 
-def test_client_certificate_to_cpython_server(mp, pki, tls_server):
-    server = tls_server("server_ec", client_ca=pki["ca"].cert_pem)
-    out = mp.run(CLIENT, PORT=server.port, CAFILE=str(pki["ca"].cert_pem), CERT=str(pki["client_ec"].cert_pem),
-                 KEY=str(pki["client_ec"].key_pem), NONBLOCKING=False).lines
+@pytest.mark.parametrize("kind", ["ec", "rsa"])
+def test_client_certificate_to_cpython_server(mp, pki, tls_server, kind):
+    # TLS 1.3: an RSA client signs its CertificateVerify with RSA-PSS, whose
+    # salt OpenSSL requires to be the hash's length (RFC 8446 4.2.3).
+    ca = "ca_rsa" if kind == "rsa" else "ca"
+    server = tls_server("server_ec", client_ca=pki[ca].cert_pem)
+    out = mp.run(CLIENT, PORT=server.port, CAFILE=str(pki["ca"].cert_pem), CERT=str(pki[f"client_{kind}"].cert_pem),
+                 KEY=str(pki[f"client_{kind}"].key_pem), NONBLOCKING=False).lines
     assert out[-1] == "ZeroReturnError"
     assert server.wait_served(1)
+    assert server.seen[0].version == "TLSv1.3"
     subject = dict(x[0] for x in server.seen[0].peer_cert["subject"])
-    assert subject["commonName"] == "device-client"
+    assert subject["commonName"] == ("device-client-rsa" if kind == "rsa" else "device-client")
 
 
 def test_client_rejects_unknown_server(mp, pki, tls_server):
