@@ -82,6 +82,10 @@
 // operation (patches/mbedtls/0065): less flash, heap and time, the same
 // signatures and verdicts.
 #define MODSSL_PK_LEGACY_SIGN
+// modssl makes no opaque (PSA key id) pk keys: mbedtls_pk_setup_opaque()
+// refuses, and pk's run-time branches for them are not compiled
+// (patches/mbedtls/0067).
+#define MODSSL_PK_NO_OPAQUE
 // RSA private keys only complete (every parser reads all their values):
 // mbedtls_rsa_complete() deduces no missing P, Q, D or CRT values
 // (patches/mbedtls/0056).
