@@ -426,5 +426,9 @@ mp_obj_t modssl_text_str(const char *text);
 NORETURN void modssl_raise_msg(const mp_obj_type_t *type, const char *text);
 NORETURN void modssl_raise_msg_varg(const mp_obj_type_t *type, const char *fmt, ...);
 NORETURN void modssl_raise_oserror(int errno_, const char *text);
+// The same as modssl_raise_msg(&mp_type_ValueError / TypeError, text), in
+// fewer bytes at each call site.
+NORETURN void modssl_raise_ValueError(const char *text);
+NORETURN void modssl_raise_TypeError(const char *text);
 
 #endif // MODSSL_MODSSL_H

@@ -39,7 +39,7 @@ static mp_obj_t memory_bio_make_new(const mp_obj_type_t *type, size_t n_args, si
 
 static mp_obj_memory_bio_t *memory_bio_get(mp_obj_t obj) {
     if (!mp_obj_is_type(obj, &modssl_memory_bio_type)) {
-        modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("expected a MemoryBIO"));
+        modssl_raise_TypeError(MODSSL_TEXT("expected a MemoryBIO"));
     }
     return MP_OBJ_TO_PTR(obj);
 }
@@ -169,7 +169,7 @@ static mp_obj_t ssl_object_read(size_t n_args, const mp_obj_t *args) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
     mp_int_t len = n_args > 1 ? mp_obj_get_int(args[1]) : 1024;
     if (len < 0) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("read: len must not be negative"));
+        modssl_raise_ValueError(MODSSL_TEXT("read: len must not be negative"));
     }
     if (n_args > 2 && args[2] != mp_const_none) {
         mp_buffer_info_t bufinfo;
@@ -263,7 +263,7 @@ static mp_obj_t ssl_context_wrap_bio(size_t n_args, const mp_obj_t *pos_args, mp
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
     for (int i = ARG_incoming; i <= ARG_outgoing; ++i) {
         if (!mp_obj_is_type(args[i].u_obj, &modssl_memory_bio_type)) {
-            modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("wrap_bio: incoming and outgoing must be MemoryBIO objects"));
+            modssl_raise_TypeError(MODSSL_TEXT("wrap_bio: incoming and outgoing must be MemoryBIO objects"));
         }
     }
     bool server_side = modssl_context_server_side(self, args[ARG_server_side].u_bool);

@@ -139,7 +139,7 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
     size_t n;
     mp_obj_t *names;
     if (!mp_obj_is_type(ciphers_in, &mp_type_list) && !mp_obj_is_type(ciphers_in, &mp_type_tuple)) {
-        modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("set_ciphers: expected a list of cipher suite names"));
+        modssl_raise_TypeError(MODSSL_TEXT("set_ciphers: expected a list of cipher suite names"));
     }
     mp_obj_get_array(ciphers_in, &n, &names);
     #if MODSSL_HAS_PSK
@@ -149,7 +149,7 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
     }
     #endif
     if (n == 0) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("set_ciphers: no cipher suites given"));
+        modssl_raise_ValueError(MODSSL_TEXT("set_ciphers: no cipher suites given"));
     }
     // TLS 1.3 suites are configured apart from TLS 1.2 ones, as in CPython:
     // a list naming none keeps the default TLS 1.3 suites.
@@ -198,7 +198,7 @@ static const struct {
 static mp_obj_t ssl_context_set_ecdh_curve(mp_obj_t self_in, mp_obj_t name_in) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
     if (!mp_obj_is_str(name_in)) {
-        modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("set_ecdh_curve: expected a curve name (str)"));
+        modssl_raise_TypeError(MODSSL_TEXT("set_ecdh_curve: expected a curve name (str)"));
     }
     size_t len;
     const char *name = mp_obj_str_get_data(name_in, &len);

@@ -52,14 +52,14 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     bool psk = modssl_psk_enabled(ctx);
     if (!server_side && server_hostname == mp_const_none && !psk
         && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && ctx->check_hostname) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("CERT_REQUIRED requires server_hostname "
+        modssl_raise_ValueError(MODSSL_TEXT("CERT_REQUIRED requires server_hostname "
             "(or set check_hostname = False to verify the chain only)"));
     }
     if (!server_side && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && !ctx->has_ca && !psk) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("CERT_REQUIRED needs CA certificates: call load_verify_locations() first"));
+        modssl_raise_ValueError(MODSSL_TEXT("CERT_REQUIRED needs CA certificates: call load_verify_locations() first"));
     }
     if (client_id != mp_const_none && !(server_side && is_dtls)) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("client_id is only for DTLS servers"));
+        modssl_raise_ValueError(MODSSL_TEXT("client_id is only for DTLS servers"));
     }
 
     mp_obj_ssl_conn_t *conn = mp_obj_malloc_with_finaliser(mp_obj_ssl_conn_t, face);
@@ -464,7 +464,7 @@ static mp_obj_t ssl_conn_getpeercert(size_t n_args, const mp_obj_t *args) {
     bool binary_form = n_args > 1 && mp_obj_is_true(args[1]);
     modssl_conn_check_open(conn);
     if (!conn->handshake_done) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("handshake not done yet"));
+        modssl_raise_ValueError(MODSSL_TEXT("handshake not done yet"));
     }
     const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&conn->ssl);
     if (peer == NULL) {

@@ -102,7 +102,7 @@ static void modssl_context_set_max_fragment_length(mp_obj_ssl_context_t *self, m
             code = MBEDTLS_SSL_MAX_FRAG_LEN_4096;
             break;
         default:
-            modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("max_fragment_length must be 512, 1024, 2048, 4096 or None"));
+            modssl_raise_ValueError(MODSSL_TEXT("max_fragment_length must be 512, 1024, 2048, 4096 or None"));
     }
     int ret = mbedtls_ssl_conf_max_frag_len(&self->conf, code);
     if (ret != 0) {
@@ -171,14 +171,14 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
     }
     #endif
     if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("keyfile: the key is encrypted and the password is missing or wrong"));
+        modssl_raise_ValueError(MODSSL_TEXT("keyfile: the key is encrypted and the password is missing or wrong"));
     }
     if (ret == MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE) {
         // P-521 is a board option (ports/rp2/mbedtls_config_port.h).
         #if defined(MBEDTLS_ECP_DP_SECP521R1_ENABLED)
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("keyfile: the key's elliptic curve is not supported (P-256, P-384 and P-521 are)"));
+        modssl_raise_ValueError(MODSSL_TEXT("keyfile: the key's elliptic curve is not supported (P-256, P-384 and P-521 are)"));
         #else
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("keyfile: the key's elliptic curve is not supported (P-256 and P-384 are; P-521 is not in this firmware)"));
+        modssl_raise_ValueError(MODSSL_TEXT("keyfile: the key's elliptic curve is not supported (P-256 and P-384 are; P-521 is not in this firmware)"));
         #endif
     }
     if (ret != 0) {
@@ -194,7 +194,7 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
     if (mbedtls_pk_get_type(&self->pkey) != MBEDTLS_PK_NONE) {
         ret = mbedtls_pk_check_pair(&self->cert.pk, &self->pkey, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
         if (ret != 0) {
-            modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("keyfile: the private key does not match the certificate"));
+            modssl_raise_ValueError(MODSSL_TEXT("keyfile: the private key does not match the certificate"));
         }
     }
     #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
@@ -302,11 +302,11 @@ static mp_obj_t ssl_context_load_verify_locations(size_t n_args, const mp_obj_t 
         modssl_raise_msg(&mp_type_NotImplementedError, MODSSL_TEXT("capath is not supported: use cafile or cadata"));
     }
     if (cafile == mp_const_none && cadata == mp_const_none) {
-        modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("cafile or cadata must be given"));
+        modssl_raise_TypeError(MODSSL_TEXT("cafile or cadata must be given"));
     }
     if (cafile != mp_const_none) {
         if (!mp_obj_is_str(cafile)) {
-            modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("cafile must be a file path (str)"));
+            modssl_raise_TypeError(MODSSL_TEXT("cafile must be a file path (str)"));
         }
         modssl_context_add_ca(self, cafile, true, "cafile");
     }
@@ -325,7 +325,7 @@ static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protoc
     size_t n;
     mp_obj_t *items;
     if (!mp_obj_is_type(protocols, &mp_type_list) && !mp_obj_is_type(protocols, &mp_type_tuple)) {
-        modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("set_alpn_protocols: expected a list of str"));
+        modssl_raise_TypeError(MODSSL_TEXT("set_alpn_protocols: expected a list of str"));
     }
     mp_obj_get_array(protocols, &n, &items);
     const char **list = m_new(const char *, n + 1);
@@ -336,7 +336,7 @@ static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protoc
         // Copy into a fresh str so each entry is NUL-terminated and stays alive.
         const char *p = mp_obj_str_get_data(items[i], &len);
         if (len == 0 || len > 255 || strlen(p) != len) {
-            modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("ALPN protocol names must be 1 to 255 bytes long, without NUL"));
+            modssl_raise_ValueError(MODSSL_TEXT("ALPN protocol names must be 1 to 255 bytes long, without NUL"));
         }
         total += len + 1;
         mp_obj_t copy = mp_obj_new_str(p, len);
@@ -344,7 +344,7 @@ static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protoc
         list[i] = mp_obj_str_get_str(copy);
     }
     if (total > 65535) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("ALPN protocol list too long"));
+        modssl_raise_ValueError(MODSSL_TEXT("ALPN protocol list too long"));
     }
     list[n] = NULL;
     // An empty list turns ALPN off again, as in CPython (patch 0016).
@@ -367,7 +367,7 @@ static MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_alpn_protocols_obj, ssl_context
 bool modssl_context_server_side(mp_obj_ssl_context_t *self, bool server_side) {
     bool ctx_server = (self->protocol & MODSSL_PROTOCOL_IS_SERVER) != 0;
     if (server_side && !ctx_server) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("server_side=True needs a PROTOCOL_TLS_SERVER or PROTOCOL_DTLS_SERVER context"));
+        modssl_raise_ValueError(MODSSL_TEXT("server_side=True needs a PROTOCOL_TLS_SERVER or PROTOCOL_DTLS_SERVER context"));
     }
     return ctx_server;
 }
@@ -387,7 +387,7 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     bool is_dtls = protocol & MODSSL_PROTOCOL_IS_DTLS;
     #if !MODSSL_HAS_DTLS
     if (is_dtls) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("DTLS is not in this firmware (mbedTLS built without MBEDTLS_SSL_PROTO_DTLS)"));
+        modssl_raise_ValueError(MODSSL_TEXT("DTLS is not in this firmware (mbedTLS built without MBEDTLS_SSL_PROTO_DTLS)"));
     }
     #endif
 
@@ -510,7 +510,7 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     if (attr == MP_QSTR_verify_mode) {
         mp_int_t mode = mp_obj_get_int(value);
         if (mode < MBEDTLS_SSL_VERIFY_NONE || mode > MBEDTLS_SSL_VERIFY_REQUIRED) {
-            modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("verify_mode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED"));
+            modssl_raise_ValueError(MODSSL_TEXT("verify_mode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED"));
         }
         self->verify_mode = mode;
         modssl_context_apply_verify_mode(self);
@@ -536,7 +536,7 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         self->keep_buffers = !mp_obj_is_true(value);
     } else if (attr == MP_QSTR_verify_callback) {
         if (value != mp_const_none && !mp_obj_is_callable(value)) {
-            modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("verify_callback must be callable or None"));
+            modssl_raise_TypeError(MODSSL_TEXT("verify_callback must be callable or None"));
         }
         self->verify_callback = value;
     } else {

@@ -93,6 +93,14 @@ NORETURN void modssl_raise_msg(const mp_obj_type_t *type, const char *text) {
     nlr_raise(mp_obj_exception_make_new(type, 1, 0, &arg));
 }
 
+NORETURN void modssl_raise_ValueError(const char *text) {
+    modssl_raise_msg(&mp_type_ValueError, text);
+}
+
+NORETURN void modssl_raise_TypeError(const char *text) {
+    modssl_raise_msg(&mp_type_TypeError, text);
+}
+
 NORETURN void modssl_raise_msg_varg(const mp_obj_type_t *type, const char *fmt, ...) {
     vstr_t vstr;
     vstr_init(&vstr, 80);

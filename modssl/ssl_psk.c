@@ -321,11 +321,11 @@ void modssl_psk_conn_setup(mp_obj_ssl_conn_t *conn) {
         size_t n;
         mp_obj_t *items;
         if (!mp_obj_is_type(ret, &mp_type_tuple) && !mp_obj_is_type(ret, &mp_type_list)) {
-            modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("the PSK client callback must return (identity, psk)"));
+            modssl_raise_TypeError(MODSSL_TEXT("the PSK client callback must return (identity, psk)"));
         }
         mp_obj_get_array(ret, &n, &items);
         if (n != 2) {
-            modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("the PSK client callback must return (identity, psk)"));
+            modssl_raise_TypeError(MODSSL_TEXT("the PSK client callback must return (identity, psk)"));
         }
         size_t id_len, key_len;
         const byte *id = psk_identity_data(items[0], &id_len, "the PSK client callback's identity");
@@ -421,10 +421,10 @@ void modssl_psk_annotate_alert(mp_obj_ssl_conn_t *conn, uint8_t code, vstr_t *vs
 static mp_obj_t ssl_context_set_psk_client_callback(mp_obj_t self_in, mp_obj_t callback) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
     if (psk_is_server(self)) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("set_psk_client_callback needs a client context"));
+        modssl_raise_ValueError(MODSSL_TEXT("set_psk_client_callback needs a client context"));
     }
     if (callback != mp_const_none && !mp_obj_is_callable(callback)) {
-        modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("the PSK client callback must be callable or None"));
+        modssl_raise_TypeError(MODSSL_TEXT("the PSK client callback must be callable or None"));
     }
     psk_state(self)->client_callback = callback;
     modssl_psk_apply(self);
@@ -442,11 +442,11 @@ static mp_obj_t ssl_context_set_psk_server_callback(size_t n_args, const mp_obj_
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
     if (!psk_is_server(self)) {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("set_psk_server_callback needs a server context"));
+        modssl_raise_ValueError(MODSSL_TEXT("set_psk_server_callback needs a server context"));
     }
     mp_obj_t callback = args[ARG_callback].u_obj;
     if (callback != mp_const_none && !mp_obj_is_callable(callback)) {
-        modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("the PSK server callback must be callable or None"));
+        modssl_raise_TypeError(MODSSL_TEXT("the PSK server callback must be callable or None"));
     }
     mp_obj_t hint = args[ARG_identity_hint].u_obj;
     if (hint != mp_const_none) {
@@ -484,7 +484,7 @@ static void psk_store(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t value) {
             mp_obj_t dest[2];
             mp_load_method_maybe(value, MP_QSTR_get, dest);
             if (dest[0] == MP_OBJ_NULL) {
-                modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("server_psk_keys must be a dict or have a get(identity) method"));
+                modssl_raise_TypeError(MODSSL_TEXT("server_psk_keys must be a dict or have a get(identity) method"));
             }
         }
         psk->server_keys = value;

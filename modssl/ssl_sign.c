@@ -107,7 +107,7 @@ void modssl_sign_apply(mp_obj_ssl_context_t *ctx) {
     if (ctx->ecdsa_sign_callback != mp_const_none) {
         if (!mbedtls_pk_can_do(&ctx->cert.pk, MBEDTLS_PK_ECDSA)) {
             if (!has_key) {
-                modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("ecdsa_sign_callback signs for EC certificates only: "
+                modssl_raise_ValueError(MODSSL_TEXT("ecdsa_sign_callback signs for EC certificates only: "
                     "this one needs its private key"));
             }
         } else {
@@ -144,7 +144,7 @@ bool modssl_sign_attr(mp_obj_ssl_context_t *ctx, qstr attr, mp_obj_t *dest) {
         return true; // no deleting
     }
     if (dest[1] != mp_const_none && !mp_obj_is_callable(dest[1])) {
-        modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("ecdsa_sign_callback must be callable or None"));
+        modssl_raise_TypeError(MODSSL_TEXT("ecdsa_sign_callback must be callable or None"));
     }
     ctx->ecdsa_sign_callback = dest[1];
     modssl_sign_apply(ctx);

@@ -110,20 +110,20 @@ void modssl_check_server_hostname(mp_obj_t host) {
         return;
     }
     if (!mp_obj_is_str(host)) {
-        modssl_raise_msg(&mp_type_TypeError, MODSSL_TEXT("server_hostname must be a str"));
+        modssl_raise_TypeError(MODSSL_TEXT("server_hostname must be a str"));
     }
     size_t len;
     const char *s = mp_obj_str_get_data(host, &len);
     if (len == 0 || len > 253 || s[0] == '.') {
-        modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("server_hostname must be 1 to 253 characters and not start with '.'"));
+        modssl_raise_ValueError(MODSSL_TEXT("server_hostname must be 1 to 253 characters and not start with '.'"));
     }
     for (size_t i = 0; i < len; ++i) {
         if ((byte)s[i] >= 0x80) {
-            modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("server_hostname: non-ASCII (IDNA) names are not supported; "
+            modssl_raise_ValueError(MODSSL_TEXT("server_hostname: non-ASCII (IDNA) names are not supported; "
                 "give the A-label (xn--...)"));
         }
         if (s[i] <= ' ') {
-            modssl_raise_msg(&mp_type_ValueError, MODSSL_TEXT("server_hostname must not contain NUL, spaces or control characters"));
+            modssl_raise_ValueError(MODSSL_TEXT("server_hostname must not contain NUL, spaces or control characters"));
         }
     }
 }
