@@ -413,7 +413,6 @@ NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value);
 #define MODSSL_TEXT(s) (s)
 #define MODSSL_TEXTS(name, s) s
 #define MODSSL_TEXT_WORDS ""
-#define MODSSL_TEXT_MAX_LEN (160)
 #endif
 // Append text, spelled out.
 void modssl_text_add(vstr_t *vstr, const char *text);

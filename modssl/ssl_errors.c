@@ -49,6 +49,7 @@ void modssl_text_add(vstr_t *vstr, const char *text) {
     }
 }
 
+#if MODSSL_TEXT_COMPRESSION
 // The longest text spelled out fits in MODSSL_TEXT_MAX_LEN (the generator
 // measured them all); a longer one is cut short, never overrun.
 static void modssl_text_decode(char *buf, const char *text) {
@@ -66,12 +67,16 @@ static void modssl_text_decode(char *buf, const char *text) {
     }
     *buf = '\0';
 }
+#endif
 
 static void modssl_text_vprintf(vstr_t *vstr, const char *fmt, va_list args) {
+    #if MODSSL_TEXT_COMPRESSION
     char buf[MODSSL_TEXT_MAX_LEN + 1];
     modssl_text_decode(buf, fmt);
+    fmt = buf;
+    #endif
     mp_print_t print = { vstr, (mp_print_strn_t)vstr_add_strn };
-    mp_vprintf(&print, buf, args);
+    mp_vprintf(&print, fmt, args);
 }
 
 void modssl_text_printf(vstr_t *vstr, const char *fmt, ...) {

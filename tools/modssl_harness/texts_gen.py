@@ -33,8 +33,8 @@ Run by the build (modssl/micropython.mk, modssl/micropython.cmake):
     python3 tools/modssl_harness/texts_gen.py OUT.h SOURCE.c...
 
 It rewrites OUT.h only when its content changes (so nothing recompiles
-needlessly), and skips the dictionary search when the sources' texts are
-those OUT.h was made from.  A marker it cannot read (MODSSL_TEXT( not
+needlessly), and skips the dictionary search when the sources' texts (and this script)
+are those OUT.h was made from.  A marker it cannot read (MODSSL_TEXT( not
 followed by string literals and `)`) is an error: no text is left plain by
 accident.  Standard library only.
 """
@@ -48,7 +48,6 @@ import sys
 MAX_WORDS = 128
 MAX_WORD_LEN = 40
 MIN_WORD_LEN = 2
-VERSION = "1"
 
 
 class TextError(Exception):
@@ -240,7 +239,9 @@ def generate(sources):
     if dup:
         raise TextError("MODSSL_TEXTS names used twice: %s" % ", ".join(sorted(dup)))
     corpus = sorted(set(texts) | {p for _, s in tables for p in s.split("\0") if p})
-    key = [VERSION] + sorted(set(texts)) + ["%s=%s" % t for t in sorted(tables)]
+    with open(__file__, "rb") as f:  # a changed generator makes a new header
+        own = hashlib.sha256(f.read()).hexdigest()
+    key = [own] + sorted(set(texts)) + ["%s=%s" % t for t in sorted(tables)]
     digest = hashlib.sha256("\1".join(key).encode()).hexdigest()
     return digest, corpus, sorted(set(texts)), sorted(tables)
 
