@@ -116,7 +116,7 @@ def test_firmware_holds_the_texts_compressed_only(firmware):
 
 def header_words(header: Path) -> list[str]:
     m = re.search(r'#define MODSSL_TEXT_WORDS "((?:[^"\\]|\\.)*)"', header.read_text())
-    return texts_gen._unescape(m.group(1), "words").split("\0")[:-1]
+    return texts_gen.unpack_words(texts_gen._unescape(m.group(1), "words"))
 
 
 def test_header_holds_every_marked_text(firmware):

@@ -27,7 +27,8 @@
 #define MODSSL_CLOCK_PLAUSIBLE_AFTER (1704067200)
 
 // The dictionary of modssl's message texts (see MODSSL_TEXT in modssl.h):
-// byte 0x80 + i in a text stands for its i-th word.
+// byte 0x80 + i in a text stands for its i-th word.  The words are ASCII,
+// one after another, the last character of each with bit 7 set.
 static const char modssl_words[] = MODSSL_TEXT_WORDS;
 
 // The i-th string of packed (strings one after another, each NUL-ended).
@@ -38,11 +39,24 @@ static const char *modssl_nth(const char *packed, size_t i) {
     return packed;
 }
 
+// Word i of the dictionary.
+static const uint8_t *modssl_word(uint8_t i) {
+    const uint8_t *w = (const uint8_t *)modssl_words;
+    for (; i > 0; --i) {
+        while (!(*w++ & 0x80)) {
+        }
+    }
+    return w;
+}
+
 void modssl_text_add(vstr_t *vstr, const char *text) {
     for (; *text; ++text) {
         uint8_t c = *text;
         if (c >= 0x80) {
-            vstr_add_str(vstr, modssl_nth(modssl_words, c - 0x80));
+            const uint8_t *w = modssl_word(c - 0x80);
+            do {
+                vstr_add_byte(vstr, *w & 0x7f);
+            } while (!(*w++ & 0x80));
         } else {
             vstr_add_byte(vstr, c);
         }
@@ -56,13 +70,13 @@ static void modssl_text_decode(char *buf, const char *text) {
     char *end = buf + MODSSL_TEXT_MAX_LEN;
     for (; *text && buf < end; ++text) {
         uint8_t c = *text;
-        const char *word = c >= 0x80 ? modssl_nth(modssl_words, c - 0x80) : NULL;
-        if (word == NULL) {
+        if (c < 0x80) {
             *buf++ = c;
         } else {
-            while (*word && buf < end) {
-                *buf++ = *word++;
-            }
+            const uint8_t *w = modssl_word(c - 0x80);
+            do {
+                *buf++ = *w & 0x7f;
+            } while (!(*w++ & 0x80) && buf < end);
         }
     }
     *buf = '\0';

@@ -11,7 +11,8 @@ end at word boundaries, chosen greedily by the bytes they save, ties broken
 by the word itself, so the same sources always give the same header -- and
 writes a header (into the build directory, never committed) holding:
 
-- MODSSL_TEXT_WORDS: the words, NUL-separated; byte 0x80 + i in a text
+- MODSSL_TEXT_WORDS: the words one after another, the last character of
+  each with bit 7 set (no separator needed); byte 0x80 + i in a text
   stands for word i (modssl's texts are ASCII, so a byte >= 0x80 never
   occurs in a plain text, and a text the generator did not see decodes to
   itself);
@@ -210,6 +211,21 @@ def compress(text, words):
     return "".join(out)
 
 
+def pack_words(words):
+    return "".join(w[:-1] + chr(ord(w[-1]) | 0x80) for w in words)
+
+
+def unpack_words(packed):
+    words, word = [], ""
+    for c in packed:
+        if ord(c) >= 0x80:
+            words.append(word + chr(ord(c) & 0x7F))
+            word = ""
+        else:
+            word += c
+    return words
+
+
 def decompress(data, words):
     return "".join(words[ord(c) - 0x80] if ord(c) >= 0x80 else c for c in data)
 
@@ -254,7 +270,7 @@ def header(digest, corpus, texts, tables, words):
         "#define MODSSL_TEXTS_GENERATED_H",
         "#include <string.h>",
         "",
-        "#define MODSSL_TEXT_WORDS %s" % c_literal("".join(w + "\0" for w in words)),
+        "#define MODSSL_TEXT_WORDS %s" % c_literal(pack_words(words)),
         "#define MODSSL_TEXT_COUNT (%d)" % len(texts),
         "#define MODSSL_TEXT_MAX_LEN (%d)" % max([len(t) for t in texts] + [1]),
         "",
