@@ -224,6 +224,15 @@ def test_psk_handshakes_on_the_board(pico):
     assert out[1].startswith("TLSv1.3 TLS_") and out[1].endswith("b'hello'"), out
 
 
+def test_compressed_texts_decode_on_the_board(pico):
+    # modssl's message texts are stored compressed (test_texts.py checks the
+    # generator and the unix firmware): the board spells them out byte for
+    # byte, formats and packed tables included.
+    from test_texts import EXPECTED, MESSAGES
+
+    assert exec_on(pico, MESSAGES).splitlines() == EXPECTED
+
+
 HASHES_ON_THE_BOARD = """
 import binascii, hashlib, ssl
 data = bytes((i * 7 + 3) & 255 for i in range(300))

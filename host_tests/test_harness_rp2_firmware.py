@@ -13,7 +13,7 @@ import struct
 
 import pytest
 
-from modssl_harness import rp2build, uf2
+from modssl_harness import rp2build, texts_gen, uf2
 from modssl_harness.build import BuildError
 from modssl_harness.benchmarks import sizes
 
@@ -98,3 +98,18 @@ def test_each_board_is_sized_against_the_same_board_with_upstream_tls(board):
 def test_a_board_that_is_no_baseline_is_refused_for_the_stock_flavour():
     with pytest.raises(BuildError, match="size baseline"):
         rp2build.board_for("stock", "RPI_PICO2")
+
+
+def test_modssl_texts_are_in_the_image_compressed_only(rp2_uf2):
+    # modssl's message texts (test_texts.py) reach the board's flash only in
+    # the form texts_gen.py made for this build: the compiler folded every
+    # MODSSL_TEXT site to it, LTO included.
+    from test_texts import ORIGINALS, header_words
+
+    data = rp2_uf2.read_bytes()
+    payload = b"".join(data[o + 32:o + 32 + 256] for o in range(0, len(data), 512))
+    for text in ORIGINALS:
+        assert text not in payload, text
+    words = header_words(rp2_uf2.parent / "build" / "modssl_texts" / "modssl_texts_generated.h")
+    packed = texts_gen.compress("a server needs a certificate: call load_cert_chain() first", words)
+    assert packed.encode("latin-1") in payload

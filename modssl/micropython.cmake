@@ -119,6 +119,29 @@ else()
         target_include_directories(usermod_modssl INTERFACE ${MODSSL_MBEDTLS_DIR}/include)
         target_compile_definitions(usermod_modssl INTERFACE MBEDTLS_CONFIG_FILE="${_modssl_config}")
     endif()
+    # modssl's message texts, compressed in flash (MODSSL_TEXT in modssl.h):
+    # tools/modssl_harness/texts_gen.py writes the header into the build
+    # directory.  As a source of the interface library it is one of the
+    # firmware's sources and of MicroPython's qstr pass (which depends on
+    # it), so it exists before either runs, and it is made again when a
+    # source of modssl changes (rewritten only when the texts changed).
+    # Not on esp32 (above): 4 MB of flash there, and ESP-IDF's component
+    # build is not one this project can build and test.
+    find_package(Python3 REQUIRED COMPONENTS Interpreter)
+    set(MODSSL_TEXTS_DIR ${CMAKE_BINARY_DIR}/modssl_texts)
+    set(MODSSL_TEXTS_H ${MODSSL_TEXTS_DIR}/modssl_texts_generated.h)
+    get_target_property(_modssl_text_sources usermod_modssl INTERFACE_SOURCES)
+    list(FILTER _modssl_text_sources INCLUDE REGEX "^${MODSSL_DIR}/[^/]*\\.c$")
+    add_custom_command(
+        OUTPUT ${MODSSL_TEXTS_H}
+        COMMAND ${Python3_EXECUTABLE} ${MODSSL_REPO}/tools/modssl_harness/texts_gen.py ${MODSSL_TEXTS_H} ${_modssl_text_sources}
+        DEPENDS ${MODSSL_REPO}/tools/modssl_harness/texts_gen.py ${_modssl_text_sources}
+        VERBATIM
+    )
+    target_sources(usermod_modssl INTERFACE ${MODSSL_TEXTS_H})
+    target_include_directories(usermod_modssl INTERFACE ${MODSSL_TEXTS_DIR})
+    target_compile_definitions(usermod_modssl INTERFACE MODSSL_TEXT_COMPRESSION=1)
+
     # A port's compiler options for modssl's and mbedTLS's C (ports/rp2/modssl_port.cmake: -Oz, LTO).
     if(EXISTS ${MODSSL_PORT_CONFIG_DIR}/modssl_port.cmake)
         include(${MODSSL_PORT_CONFIG_DIR}/modssl_port.cmake)

@@ -61,3 +61,16 @@ CFLAGS_USERMOD += \
 	-I$(MODSSL_MBEDTLS_DIR)/include \
 	-DMBEDTLS_CONFIG_FILE='"mbedtls_config_port.h"' \
 	-DMODSSL_TEST_HOOKS=1
+
+# modssl's message texts, compressed in flash (MODSSL_TEXT in modssl.h):
+# tools/modssl_harness/texts_gen.py writes the header into the build
+# directory, before MicroPython's qstr pass (an order-only requirement of it,
+# so before any object), and again when a source of modssl changes; it
+# rewrites the file only when the texts changed.
+MODSSL_TEXTS_H := $(BUILD)/modssl_texts/modssl_texts_generated.h
+MODSSL_TEXTS_GEN := $(MODSSL_REPO)/tools/modssl_harness/texts_gen.py
+$(MODSSL_TEXTS_H): $(wildcard $(MODSSL_DIR)/*.c) $(MODSSL_TEXTS_GEN)
+	$(ECHO) "GEN $@"
+	$(Q)$(PYTHON) $(MODSSL_TEXTS_GEN) $@ $(filter %.c,$^)
+QSTR_GLOBAL_REQUIREMENTS += $(MODSSL_TEXTS_H)
+CFLAGS_USERMOD += -I$(BUILD)/modssl_texts -DMODSSL_TEXT_COMPRESSION=1

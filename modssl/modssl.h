@@ -22,7 +22,8 @@
  *                  certificate failed (OpenSSL verify codes)
  *   ssl_roots.c    the built-in root store: load_default_certs(), lookup
  *                  by issuer name during verification (ssl_roots.h)
- *   ssl_errors.c   mbedTLS error codes to OSError with readable text
+ *   ssl_errors.c   mbedTLS error codes to OSError with readable text; the
+ *                  message texts (MODSSL_TEXT) spelled out
  *   ec_x25519.c    X25519 for mbedTLS's Curve25519 (patches/mbedtls/0021)
  *   ec_p256.c      P-256 for mbedTLS's secp256r1: verification's m P + n Q
  *                  (0022), constant-time k P for keys, signing, ECDH (0035)
@@ -393,6 +394,40 @@ NORETURN void modssl_raise_tls(int err, mp_obj_t text, uint8_t alert);
 void modssl_error_reason_attr(int err, uint8_t alert, mp_obj_t *dest, qstr attr);
 NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err);
 NORETURN void modssl_raise_want(bool want_write);
+// what: a MODSSL_TEXT.
 NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value);
+
+// modssl's message texts, compressed in flash.  MODSSL_TEXT("...") marks a
+// text a user may see, at its call site; with MODSSL_TEXT_COMPRESSION the
+// build's generated header (tools/modssl_harness/texts_gen.py) folds it to
+// the text with dictionary words as bytes >= 0x80, and MODSSL_TEXTS(name,
+// "a\0" "b\0") a packed table likewise.  A marked text goes only to the
+// functions below, which spell the words out; a text the generator did not
+// see is plain ASCII and comes out unchanged.  (%s arguments are never
+// marked: they are printed as given.)
+#if MODSSL_TEXT_COMPRESSION && !defined(NO_QSTR)
+#include "modssl_texts_generated.h"
+#define MODSSL_TEXT(s) modssl_text_fold(s)
+#define MODSSL_TEXTS(name, s) MODSSL_TEXTS_##name
+#else
+#define MODSSL_TEXT(s) (s)
+#define MODSSL_TEXTS(name, s) s
+#define MODSSL_TEXT_WORDS ""
+#endif
+// Append text, spelled out.
+void modssl_text_add(vstr_t *vstr, const char *text);
+// Append fmt (spelled out) formatted with mp_printf's directives.
+void modssl_text_printf(vstr_t *vstr, const char *fmt, ...);
+// A new str object holding text, spelled out.
+mp_obj_t modssl_text_str(const char *text);
+// Raise type(text) / type(fmt % args) / OSError(errno_, text).  If the heap
+// cannot hold the message, MemoryError.
+NORETURN void modssl_raise_msg(const mp_obj_type_t *type, const char *text);
+NORETURN void modssl_raise_msg_varg(const mp_obj_type_t *type, const char *fmt, ...);
+NORETURN void modssl_raise_oserror(int errno_, const char *text);
+// The same as modssl_raise_msg(&mp_type_ValueError / TypeError, text), in
+// fewer bytes at each call site.
+NORETURN void modssl_raise_ValueError(const char *text);
+NORETURN void modssl_raise_TypeError(const char *text);
 
 #endif // MODSSL_MODSSL_H

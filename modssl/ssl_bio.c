@@ -39,7 +39,7 @@ static mp_obj_t memory_bio_make_new(const mp_obj_type_t *type, size_t n_args, si
 
 static mp_obj_memory_bio_t *memory_bio_get(mp_obj_t obj) {
     if (!mp_obj_is_type(obj, &modssl_memory_bio_type)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("expected a MemoryBIO"));
+        modssl_raise_TypeError(MODSSL_TEXT("expected a MemoryBIO"));
     }
     return MP_OBJ_TO_PTR(obj);
 }
@@ -113,7 +113,7 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(memory_bio_read_obj, 1, 2, memory_bio
 static mp_obj_t memory_bio_write(mp_obj_t self_in, mp_obj_t data) {
     mp_obj_memory_bio_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->eof_written) {
-        mp_raise_msg(&mp_type_OSError, MP_ERROR_TEXT("cannot write to a MemoryBIO after write_eof()"));
+        modssl_raise_msg(&mp_type_OSError, MODSSL_TEXT("cannot write to a MemoryBIO after write_eof()"));
     }
     mp_buffer_info_t bufinfo;
     mp_get_buffer_raise(data, &bufinfo, MP_BUFFER_READ);
@@ -169,7 +169,7 @@ static mp_obj_t ssl_object_read(size_t n_args, const mp_obj_t *args) {
     mp_obj_ssl_conn_t *conn = MP_OBJ_TO_PTR(args[0]);
     mp_int_t len = n_args > 1 ? mp_obj_get_int(args[1]) : 1024;
     if (len < 0) {
-        mp_raise_ValueError(MP_ERROR_TEXT("read: len must not be negative"));
+        modssl_raise_ValueError(MODSSL_TEXT("read: len must not be negative"));
     }
     if (n_args > 2 && args[2] != mp_const_none) {
         mp_buffer_info_t bufinfo;
@@ -263,7 +263,7 @@ static mp_obj_t ssl_context_wrap_bio(size_t n_args, const mp_obj_t *pos_args, mp
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
     for (int i = ARG_incoming; i <= ARG_outgoing; ++i) {
         if (!mp_obj_is_type(args[i].u_obj, &modssl_memory_bio_type)) {
-            mp_raise_TypeError(MP_ERROR_TEXT("wrap_bio: incoming and outgoing must be MemoryBIO objects"));
+            modssl_raise_TypeError(MODSSL_TEXT("wrap_bio: incoming and outgoing must be MemoryBIO objects"));
         }
     }
     bool server_side = modssl_context_server_side(self, args[ARG_server_side].u_bool);

@@ -139,7 +139,7 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
     size_t n;
     mp_obj_t *names;
     if (!mp_obj_is_type(ciphers_in, &mp_type_list) && !mp_obj_is_type(ciphers_in, &mp_type_tuple)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("set_ciphers: expected a list of cipher suite names"));
+        modssl_raise_TypeError(MODSSL_TEXT("set_ciphers: expected a list of cipher suite names"));
     }
     mp_obj_get_array(ciphers_in, &n, &names);
     #if MODSSL_HAS_PSK
@@ -149,7 +149,7 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
     }
     #endif
     if (n == 0) {
-        mp_raise_ValueError(MP_ERROR_TEXT("set_ciphers: no cipher suites given"));
+        modssl_raise_ValueError(MODSSL_TEXT("set_ciphers: no cipher suites given"));
     }
     // TLS 1.3 suites are configured apart from TLS 1.2 ones, as in CPython:
     // a list naming none keeps the default TLS 1.3 suites.
@@ -161,7 +161,7 @@ static mp_obj_t ssl_context_set_ciphers(mp_obj_t self_in, mp_obj_t ciphers_in) {
         const char *name = mp_obj_str_get_data(names[i], &len);
         int id = modssl_cipher_id_from_name(name, len);
         if (id == 0 || strlen(name) != len) {
-            modssl_raise_bad_value("unknown cipher suite", names[i]);
+            modssl_raise_bad_value(MODSSL_TEXT("unknown cipher suite"), names[i]);
         }
         has_tls13 |= modssl_cipher_is_tls13(id);
         list[count++] = id;
@@ -198,7 +198,7 @@ static const struct {
 static mp_obj_t ssl_context_set_ecdh_curve(mp_obj_t self_in, mp_obj_t name_in) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
     if (!mp_obj_is_str(name_in)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("set_ecdh_curve: expected a curve name (str)"));
+        modssl_raise_TypeError(MODSSL_TEXT("set_ecdh_curve: expected a curve name (str)"));
     }
     size_t len;
     const char *name = mp_obj_str_get_data(name_in, &len);
@@ -206,7 +206,7 @@ static mp_obj_t ssl_context_set_ecdh_curve(mp_obj_t self_in, mp_obj_t name_in) {
         if (strlen(modssl_curve_names[i].name) == len && memcmp(name, modssl_curve_names[i].name, len) == 0) {
             uint16_t id = modssl_curve_names[i].tls_id;
             if (mbedtls_ecp_curve_info_from_tls_id(id) == NULL) {
-                modssl_raise_bad_value("elliptic curve not in this firmware", name_in);
+                modssl_raise_bad_value(MODSSL_TEXT("elliptic curve not in this firmware"), name_in);
             }
             self->groups[0] = id;
             self->groups[1] = 0;
@@ -214,6 +214,6 @@ static mp_obj_t ssl_context_set_ecdh_curve(mp_obj_t self_in, mp_obj_t name_in) {
             return mp_const_none;
         }
     }
-    modssl_raise_bad_value("unknown elliptic curve name", name_in);
+    modssl_raise_bad_value(MODSSL_TEXT("unknown elliptic curve name"), name_in);
 }
 MP_DEFINE_CONST_FUN_OBJ_2(modssl_context_set_ecdh_curve_obj, ssl_context_set_ecdh_curve);

@@ -52,14 +52,14 @@ mp_obj_t modssl_conn_new(mp_obj_ssl_context_t *ctx, const mp_obj_type_t *face, m
     bool psk = modssl_psk_enabled(ctx);
     if (!server_side && server_hostname == mp_const_none && !psk
         && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && ctx->check_hostname) {
-        mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED requires server_hostname "
+        modssl_raise_ValueError(MODSSL_TEXT("CERT_REQUIRED requires server_hostname "
             "(or set check_hostname = False to verify the chain only)"));
     }
     if (!server_side && ctx->verify_mode != MBEDTLS_SSL_VERIFY_NONE && !ctx->has_ca && !psk) {
-        mp_raise_ValueError(MP_ERROR_TEXT("CERT_REQUIRED needs CA certificates: call load_verify_locations() first"));
+        modssl_raise_ValueError(MODSSL_TEXT("CERT_REQUIRED needs CA certificates: call load_verify_locations() first"));
     }
     if (client_id != mp_const_none && !(server_side && is_dtls)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("client_id is only for DTLS servers"));
+        modssl_raise_ValueError(MODSSL_TEXT("client_id is only for DTLS servers"));
     }
 
     mp_obj_ssl_conn_t *conn = mp_obj_malloc_with_finaliser(mp_obj_ssl_conn_t, face);
@@ -442,8 +442,8 @@ int modssl_conn_write(mp_obj_ssl_conn_t *conn, const byte *buf, size_t size) {
     if (modssl_conn_is_dtls(conn) && conn->handshake_done) {
         int max = mbedtls_ssl_get_max_out_record_payload(&conn->ssl);
         if (max > 0 && size > (size_t)max) {
-            mp_raise_msg_varg(&mp_type_ValueError,
-                MP_ERROR_TEXT("datagram of %u bytes exceeds the %d-byte limit of one DTLS record (MTU)"),
+            modssl_raise_msg_varg(&mp_type_ValueError,
+                MODSSL_TEXT("datagram of %u bytes exceeds the %d-byte limit of one DTLS record (MTU)"),
                 (unsigned)size, max);
         }
     }
@@ -464,7 +464,7 @@ static mp_obj_t ssl_conn_getpeercert(size_t n_args, const mp_obj_t *args) {
     bool binary_form = n_args > 1 && mp_obj_is_true(args[1]);
     modssl_conn_check_open(conn);
     if (!conn->handshake_done) {
-        mp_raise_ValueError(MP_ERROR_TEXT("handshake not done yet"));
+        modssl_raise_ValueError(MODSSL_TEXT("handshake not done yet"));
     }
     const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&conn->ssl);
     if (peer == NULL) {

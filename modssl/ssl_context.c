@@ -70,10 +70,8 @@ static uint16_t modssl_parse_version(mp_obj_t value, bool is_max) {
         return MODSSL_TLS_1_3;
     }
     if (v != MODSSL_TLS_1_2 && v != MODSSL_TLS_1_3) {
-        mp_raise_msg_varg(&mp_type_ValueError,
-            // Keep formatted messages short: MicroPython 1.25 decompresses
-            // them into a stack buffer one byte too small for the longest.
-            MP_ERROR_TEXT("%s_version must be TLSVersion.TLSv1_2 or TLSv1_3, not 0x%x"),
+        modssl_raise_msg_varg(&mp_type_ValueError,
+            MODSSL_TEXT("%s_version must be TLSVersion.TLSv1_2 or TLSv1_3, not 0x%x"),
             is_max ? "maximum" : "minimum", (unsigned)v);
     }
     return (uint16_t)v;
@@ -104,7 +102,7 @@ static void modssl_context_set_max_fragment_length(mp_obj_ssl_context_t *self, m
             code = MBEDTLS_SSL_MAX_FRAG_LEN_4096;
             break;
         default:
-            mp_raise_ValueError(MP_ERROR_TEXT("max_fragment_length must be 512, 1024, 2048, 4096 or None"));
+            modssl_raise_ValueError(MODSSL_TEXT("max_fragment_length must be 512, 1024, 2048, 4096 or None"));
     }
     int ret = mbedtls_ssl_conf_max_frag_len(&self->conf, code);
     if (ret != 0) {
@@ -173,30 +171,30 @@ static mp_obj_t ssl_context_load_cert_chain(size_t n_args, const mp_obj_t *pos_a
     }
     #endif
     if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
-        mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key is encrypted and the password is missing or wrong"));
+        modssl_raise_ValueError(MODSSL_TEXT("keyfile: the key is encrypted and the password is missing or wrong"));
     }
     if (ret == MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE) {
         // P-521 is a board option (ports/rp2/mbedtls_config_port.h).
         #if defined(MBEDTLS_ECP_DP_SECP521R1_ENABLED)
-        mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key's elliptic curve is not supported (P-256, P-384 and P-521 are)"));
+        modssl_raise_ValueError(MODSSL_TEXT("keyfile: the key's elliptic curve is not supported (P-256, P-384 and P-521 are)"));
         #else
-        mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the key's elliptic curve is not supported (P-256 and P-384 are; P-521 is not in this firmware)"));
+        modssl_raise_ValueError(MODSSL_TEXT("keyfile: the key's elliptic curve is not supported (P-256 and P-384 are; P-521 is not in this firmware)"));
         #endif
     }
     if (ret != 0) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("keyfile: invalid private key (%s, mbedTLS error -0x%04x)"),
+        modssl_raise_msg_varg(&mp_type_ValueError, MODSSL_TEXT("keyfile: invalid private key (%s, mbedTLS error -0x%04x)"),
             key_pem ? "PEM" : "DER", (unsigned)-ret);
     }
     const byte *cert_data = modssl_get_data(args[ARG_certfile].u_obj, true, &cert_len, &cert_pem);
     ret = mbedtls_x509_crt_parse(&self->cert, cert_data, cert_len);
     if (ret != 0) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("certfile: invalid certificate (%s, mbedTLS error -0x%04x)"),
+        modssl_raise_msg_varg(&mp_type_ValueError, MODSSL_TEXT("certfile: invalid certificate (%s, mbedTLS error -0x%04x)"),
             cert_pem ? "PEM" : "DER", (unsigned)-ret);
     }
     if (mbedtls_pk_get_type(&self->pkey) != MBEDTLS_PK_NONE) {
         ret = mbedtls_pk_check_pair(&self->cert.pk, &self->pkey, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
         if (ret != 0) {
-            mp_raise_ValueError(MP_ERROR_TEXT("keyfile: the private key does not match the certificate"));
+            modssl_raise_ValueError(MODSSL_TEXT("keyfile: the private key does not match the certificate"));
         }
     }
     #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
@@ -255,13 +253,13 @@ static void modssl_context_add_ca(mp_obj_ssl_context_t *self, mp_obj_t data_obj,
                 code = modssl_context_parse_ca(self, der, der_len, &why);
             } else {
                 code = MODSSL_V_UNSPECIFIED;
-                vstr_printf(&why, "bad PEM encoding (mbedTLS error -0x%04x)", (unsigned)-ret);
+                modssl_text_printf(&why, MODSSL_TEXT("bad PEM encoding (mbedTLS error -0x%04x)"), (unsigned)-ret);
             }
             mbedtls_pem_free(&pem);
             p += use_len > 0 ? use_len : sizeof(begin) - 1;
         }
         if (code == MODSSL_V_UNSPECIFIED) {
-            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: certificate %d (%s): %s"),
+            modssl_raise_msg_varg(&mp_type_ValueError, MODSSL_TEXT("%s: certificate %d (%s): %s"),
                 what, index, is_pem ? "PEM" : "DER", vstr_null_terminated_str(&why));
         }
         loaded += code == 0;
@@ -272,10 +270,10 @@ static void modssl_context_add_ca(mp_obj_ssl_context_t *self, mp_obj_t data_obj,
     vstr_clear(&why);
     if (loaded == 0) {
         if (skipped != MP_OBJ_NULL) {
-            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: no usable certificate (certificate 1: %s)"),
+            modssl_raise_msg_varg(&mp_type_ValueError, MODSSL_TEXT("%s: no usable certificate (certificate 1: %s)"),
                 what, mp_obj_str_get_str(skipped));
         }
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: no certificate in it (PEM or DER expected)"), what);
+        modssl_raise_msg_varg(&mp_type_ValueError, MODSSL_TEXT("%s: no certificate in it (PEM or DER expected)"), what);
     }
     self->has_ca = true;
     mbedtls_ssl_conf_ca_chain(&self->conf, &self->cacert, NULL);
@@ -301,14 +299,14 @@ static mp_obj_t ssl_context_load_verify_locations(size_t n_args, const mp_obj_t 
         cafile = mp_const_none;
     }
     if (args[ARG_capath].u_obj != mp_const_none) {
-        mp_raise_NotImplementedError(MP_ERROR_TEXT("capath is not supported: use cafile or cadata"));
+        modssl_raise_msg(&mp_type_NotImplementedError, MODSSL_TEXT("capath is not supported: use cafile or cadata"));
     }
     if (cafile == mp_const_none && cadata == mp_const_none) {
-        mp_raise_TypeError(MP_ERROR_TEXT("cafile or cadata must be given"));
+        modssl_raise_TypeError(MODSSL_TEXT("cafile or cadata must be given"));
     }
     if (cafile != mp_const_none) {
         if (!mp_obj_is_str(cafile)) {
-            mp_raise_TypeError(MP_ERROR_TEXT("cafile must be a file path (str)"));
+            modssl_raise_TypeError(MODSSL_TEXT("cafile must be a file path (str)"));
         }
         modssl_context_add_ca(self, cafile, true, "cafile");
     }
@@ -327,7 +325,7 @@ static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protoc
     size_t n;
     mp_obj_t *items;
     if (!mp_obj_is_type(protocols, &mp_type_list) && !mp_obj_is_type(protocols, &mp_type_tuple)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("set_alpn_protocols: expected a list of str"));
+        modssl_raise_TypeError(MODSSL_TEXT("set_alpn_protocols: expected a list of str"));
     }
     mp_obj_get_array(protocols, &n, &items);
     const char **list = m_new(const char *, n + 1);
@@ -338,7 +336,7 @@ static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protoc
         // Copy into a fresh str so each entry is NUL-terminated and stays alive.
         const char *p = mp_obj_str_get_data(items[i], &len);
         if (len == 0 || len > 255 || strlen(p) != len) {
-            mp_raise_ValueError(MP_ERROR_TEXT("ALPN protocol names must be 1 to 255 bytes long, without NUL"));
+            modssl_raise_ValueError(MODSSL_TEXT("ALPN protocol names must be 1 to 255 bytes long, without NUL"));
         }
         total += len + 1;
         mp_obj_t copy = mp_obj_new_str(p, len);
@@ -346,7 +344,7 @@ static mp_obj_t ssl_context_set_alpn_protocols(mp_obj_t self_in, mp_obj_t protoc
         list[i] = mp_obj_str_get_str(copy);
     }
     if (total > 65535) {
-        mp_raise_ValueError(MP_ERROR_TEXT("ALPN protocol list too long"));
+        modssl_raise_ValueError(MODSSL_TEXT("ALPN protocol list too long"));
     }
     list[n] = NULL;
     // An empty list turns ALPN off again, as in CPython (patch 0016).
@@ -369,7 +367,7 @@ static MP_DEFINE_CONST_FUN_OBJ_2(ssl_context_set_alpn_protocols_obj, ssl_context
 bool modssl_context_server_side(mp_obj_ssl_context_t *self, bool server_side) {
     bool ctx_server = (self->protocol & MODSSL_PROTOCOL_IS_SERVER) != 0;
     if (server_side && !ctx_server) {
-        mp_raise_ValueError(MP_ERROR_TEXT("server_side=True needs a PROTOCOL_TLS_SERVER or PROTOCOL_DTLS_SERVER context"));
+        modssl_raise_ValueError(MODSSL_TEXT("server_side=True needs a PROTOCOL_TLS_SERVER or PROTOCOL_DTLS_SERVER context"));
     }
     return ctx_server;
 }
@@ -381,15 +379,15 @@ static mp_obj_t ssl_context_make_new(const mp_obj_type_t *type, size_t n_args, s
     mp_arg_check_num(n_args, n_kw, 1, 1, false);
     mp_int_t protocol = mp_obj_get_int(args[0]);
     if (protocol < MODSSL_PROTOCOL_TLS_CLIENT || protocol > MODSSL_PROTOCOL_DTLS_SERVER) {
-        mp_raise_msg_varg(&mp_type_ValueError,
-            MP_ERROR_TEXT("invalid protocol %d: use PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, "
+        modssl_raise_msg_varg(&mp_type_ValueError,
+            MODSSL_TEXT("invalid protocol %d: use PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, "
                 "PROTOCOL_DTLS_CLIENT or PROTOCOL_DTLS_SERVER"), (int)protocol);
     }
     bool is_server = protocol & MODSSL_PROTOCOL_IS_SERVER;
     bool is_dtls = protocol & MODSSL_PROTOCOL_IS_DTLS;
     #if !MODSSL_HAS_DTLS
     if (is_dtls) {
-        mp_raise_ValueError(MP_ERROR_TEXT("DTLS is not in this firmware (mbedTLS built without MBEDTLS_SSL_PROTO_DTLS)"));
+        modssl_raise_ValueError(MODSSL_TEXT("DTLS is not in this firmware (mbedTLS built without MBEDTLS_SSL_PROTO_DTLS)"));
     }
     #endif
 
@@ -512,7 +510,7 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     if (attr == MP_QSTR_verify_mode) {
         mp_int_t mode = mp_obj_get_int(value);
         if (mode < MBEDTLS_SSL_VERIFY_NONE || mode > MBEDTLS_SSL_VERIFY_REQUIRED) {
-            mp_raise_ValueError(MP_ERROR_TEXT("verify_mode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED"));
+            modssl_raise_ValueError(MODSSL_TEXT("verify_mode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED"));
         }
         self->verify_mode = mode;
         modssl_context_apply_verify_mode(self);
@@ -538,7 +536,7 @@ static void ssl_context_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         self->keep_buffers = !mp_obj_is_true(value);
     } else if (attr == MP_QSTR_verify_callback) {
         if (value != mp_const_none && !mp_obj_is_callable(value)) {
-            mp_raise_TypeError(MP_ERROR_TEXT("verify_callback must be callable or None"));
+            modssl_raise_TypeError(MODSSL_TEXT("verify_callback must be callable or None"));
         }
         self->verify_callback = value;
     } else {

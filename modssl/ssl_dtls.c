@@ -104,10 +104,10 @@ static mp_obj_t ssl_conn_set_mtu(mp_obj_t self_in, mp_obj_t mtu_in) {
     modssl_conn_check_open(conn);
     mp_int_t mtu = mp_obj_get_int(mtu_in);
     if (!modssl_conn_is_dtls(conn)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("set_mtu is for DTLS connections"));
+        modssl_raise_ValueError(MODSSL_TEXT("set_mtu is for DTLS connections"));
     }
     if (mtu < 64 || mtu > 16384 + 512) {
-        mp_raise_ValueError(MP_ERROR_TEXT("mtu must be between 64 and 16896 bytes"));
+        modssl_raise_ValueError(MODSSL_TEXT("mtu must be between 64 and 16896 bytes"));
     }
     mbedtls_ssl_set_mtu(&conn->ssl, (uint16_t)mtu);
     return mp_const_none;
@@ -158,7 +158,7 @@ static void modssl_context_set_handshake_timeout(mp_obj_ssl_context_t *self, mp_
     #endif
     // Positive, and within the ms tick's half range (about 24 days).
     if (!(seconds > 0 && seconds <= 86400)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("dtls_handshake_timeout must be None or seconds above 0 and at most 86400"));
+        modssl_raise_ValueError(MODSSL_TEXT("dtls_handshake_timeout must be None or seconds above 0 and at most 86400"));
     }
     uint32_t ms = (uint32_t)(seconds * 1000);
     self->dtls_handshake_timeout_ms = ms > 0 ? ms : 1;
@@ -188,7 +188,7 @@ bool modssl_dtls_context_attr(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t *d
             // stateless, so this changes the check of every cookie, old or new.
             mp_int_t seconds = mp_obj_get_int(dest[1]);
             if (seconds < 0) {
-                mp_raise_ValueError(MP_ERROR_TEXT("dtls_cookie_timeout must be >= 0 seconds"));
+                modssl_raise_ValueError(MODSSL_TEXT("dtls_cookie_timeout must be >= 0 seconds"));
             }
             self->cookie_timeout_s = (unsigned long)seconds;
             mbedtls_ssl_cookie_set_timeout(&self->cookie, self->cookie_timeout_s);

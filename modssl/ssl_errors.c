@@ -8,12 +8,14 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdarg.h>
 #include <string.h>
 
 #include "py/runtime.h"
 #include "py/objstr.h"
 #include "py/mperrno.h"
 #include "py/gc.h"
+#include "py/mpprint.h"
 
 #include "mbedtls/error.h"
 #include "mbedtls/platform_time.h"
@@ -24,15 +26,10 @@
 // no certificate in use today was issued that early and is still valid.
 #define MODSSL_CLOCK_PLAUSIBLE_AFTER (1704067200)
 
-// Words the packed texts below share, each stored once: a text has the
-// byte W_... where the word goes (modssl_add_text() spells it out).
-#define W_CERT "\001"
-#define W_HS_FAILED "\002"
-#define W_PEER "\003"
-#define W_UNSUPPORTED "\004"
-#define W_SIG "\005"
-#define W_COUNT (6)
-static const char modssl_words[] = "\0certificate\0handshake failed: \0the peer\0unsupported\0signature";
+// The dictionary of modssl's message texts (see MODSSL_TEXT in modssl.h):
+// byte 0x80 + i in a text stands for its i-th word.  The words are ASCII,
+// one after another, the last character of each with bit 7 set.
+static const char modssl_words[] = MODSSL_TEXT_WORDS;
 
 // The i-th string of packed (strings one after another, each NUL-ended).
 static const char *modssl_nth(const char *packed, size_t i) {
@@ -42,16 +39,101 @@ static const char *modssl_nth(const char *packed, size_t i) {
     return packed;
 }
 
-// Append a packed text, its W_... bytes spelled out.
-static void modssl_add_text(vstr_t *vstr, const char *text) {
+// Word i of the dictionary.
+static const uint8_t *modssl_word(uint8_t i) {
+    const uint8_t *w = (const uint8_t *)modssl_words;
+    for (; i > 0; --i) {
+        while (!(*w++ & 0x80)) {
+        }
+    }
+    return w;
+}
+
+void modssl_text_add(vstr_t *vstr, const char *text) {
     for (; *text; ++text) {
         uint8_t c = *text;
-        if (c < W_COUNT) {
-            vstr_add_str(vstr, modssl_nth(modssl_words, c));
+        if (c >= 0x80) {
+            const uint8_t *w = modssl_word(c - 0x80);
+            do {
+                vstr_add_byte(vstr, *w & 0x7f);
+            } while (!(*w++ & 0x80));
         } else {
             vstr_add_byte(vstr, c);
         }
     }
+}
+
+#if MODSSL_TEXT_COMPRESSION
+// The longest text spelled out fits in MODSSL_TEXT_MAX_LEN (the generator
+// measured them all); a longer one is cut short, never overrun.
+static void modssl_text_decode(char *buf, const char *text) {
+    char *end = buf + MODSSL_TEXT_MAX_LEN;
+    for (; *text && buf < end; ++text) {
+        uint8_t c = *text;
+        if (c < 0x80) {
+            *buf++ = c;
+        } else {
+            const uint8_t *w = modssl_word(c - 0x80);
+            do {
+                *buf++ = *w & 0x7f;
+            } while (!(*w++ & 0x80) && buf < end);
+        }
+    }
+    *buf = '\0';
+}
+#endif
+
+static void modssl_text_vprintf(vstr_t *vstr, const char *fmt, va_list args) {
+    #if MODSSL_TEXT_COMPRESSION
+    char buf[MODSSL_TEXT_MAX_LEN + 1];
+    modssl_text_decode(buf, fmt);
+    fmt = buf;
+    #endif
+    mp_print_t print = { vstr, (mp_print_strn_t)vstr_add_strn };
+    mp_vprintf(&print, fmt, args);
+}
+
+void modssl_text_printf(vstr_t *vstr, const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    modssl_text_vprintf(vstr, fmt, args);
+    va_end(args);
+}
+
+mp_obj_t modssl_text_str(const char *text) {
+    vstr_t vstr;
+    vstr_init(&vstr, 64);
+    modssl_text_add(&vstr, text);
+    return mp_obj_new_str_from_vstr(&vstr);
+}
+
+NORETURN void modssl_raise_msg(const mp_obj_type_t *type, const char *text) {
+    mp_obj_t arg = modssl_text_str(text);
+    nlr_raise(mp_obj_exception_make_new(type, 1, 0, &arg));
+}
+
+NORETURN void modssl_raise_ValueError(const char *text) {
+    modssl_raise_msg(&mp_type_ValueError, text);
+}
+
+NORETURN void modssl_raise_TypeError(const char *text) {
+    modssl_raise_msg(&mp_type_TypeError, text);
+}
+
+NORETURN void modssl_raise_msg_varg(const mp_obj_type_t *type, const char *fmt, ...) {
+    vstr_t vstr;
+    vstr_init(&vstr, 80);
+    va_list args;
+    va_start(args, fmt);
+    modssl_text_vprintf(&vstr, fmt, args);
+    va_end(args);
+    mp_obj_t arg = mp_obj_new_str_from_vstr(&vstr);
+    nlr_raise(mp_obj_exception_make_new(type, 1, 0, &arg));
+}
+
+NORETURN void modssl_raise_oserror(int errno_, const char *text) {
+    mp_obj_t args[2] = { MP_OBJ_NEW_SMALL_INT(errno_), modssl_text_str(text) };
+    nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, args));
 }
 
 // TLS alert descriptions (RFC 8446 section 6, RFC 5246 section 7.2): the
@@ -62,17 +144,17 @@ static const uint8_t modssl_alert_codes[] = {
     47, 48, 49, 50, 51, 70, 71, 80, 86, 90,
     100, 109, 110, 112, 113, 115, 116, 120,
 };
-static const char modssl_alert_names[] =
+static const char modssl_alert_names[] = MODSSL_TEXTS(alert_names,
     "close_notify\0"
     "unexpected_message\0"
     "bad_record_mac\0"
     "record_overflow\0"
     "handshake_failure\0"
-    "bad_" W_CERT "\0"
-    W_UNSUPPORTED "_" W_CERT "\0"
-    W_CERT "_revoked\0"
-    W_CERT "_expired\0"
-    W_CERT "_unknown\0"
+    "bad_certificate\0"
+    "unsupported_certificate\0"
+    "certificate_revoked\0"
+    "certificate_expired\0"
+    "certificate_unknown\0"
     "illegal_parameter\0"
     "unknown_ca\0"
     "access_denied\0"
@@ -85,12 +167,12 @@ static const char modssl_alert_names[] =
     "user_canceled\0"
     "no_renegotiation\0"
     "missing_extension\0"
-    W_UNSUPPORTED "_extension\0"
+    "unsupported_extension\0"
     "unrecognized_name\0"
-    "bad_" W_CERT "_status_response\0"
+    "bad_certificate_status_response\0"
     "unknown_psk_identity\0"
-    W_CERT "_required\0"
-    "no_application_protocol\0";
+    "certificate_required\0"
+    "no_application_protocol\0");
 
 // What OpenSSL calls each verify code (X509_verify_cert_error_string):
 // CPython's SSLCertVerificationError.verify_message.
@@ -120,31 +202,31 @@ static const uint8_t modssl_verify_codes[] = {
     MODSSL_V_INVALID_CA,
     MODSSL_V_UNSPECIFIED,
 };
-static const char modssl_verify_texts[] =
-    W_CERT " " W_SIG " failure\0"
-    W_CERT " is not yet valid\0"
-    W_CERT " has expired\0"
-    "self-signed " W_CERT "\0"
-    "self-signed " W_CERT " in " W_CERT " chain\0"
-    "unable to get local issuer " W_CERT "\0"
-    W_CERT " chain too long\0"
-    W_CERT " revoked\0"
+static const char modssl_verify_texts[] = MODSSL_TEXTS(verify_texts,
+    "certificate signature failure\0"
+    "certificate is not yet valid\0"
+    "certificate has expired\0"
+    "self-signed certificate\0"
+    "self-signed certificate in certificate chain\0"
+    "unable to get local issuer certificate\0"
+    "certificate chain too long\0"
+    "certificate revoked\0"
     "path length constraint exceeded\0"
-    W_UNSUPPORTED " " W_CERT " purpose\0"
+    "unsupported certificate purpose\0"
     "unhandled critical extension\0"
     "permitted subtree violation\0"
     "excluded subtree violation\0"
     "application verification failure\0"
-    W_UNSUPPORTED " name constraint type\0"
-    W_UNSUPPORTED " or invalid name constraint syntax\0"
+    "unsupported name constraint type\0"
+    "unsupported or invalid name constraint syntax\0"
     "hostname mismatch\0"
     "IP address mismatch\0"
-    "EE " W_CERT " key too weak\0"
-    "CA " W_CERT " key too weak\0"
-    "CA " W_SIG " digest algorithm too weak\0"
-    W_UNSUPPORTED " " W_SIG " algorithm\0"
-    "invalid CA " W_CERT "\0"
-    "unspecified " W_CERT " verification error\0";
+    "EE certificate key too weak\0"
+    "CA certificate key too weak\0"
+    "CA signature digest algorithm too weak\0"
+    "unsupported signature algorithm\0"
+    "invalid CA certificate\0"
+    "unspecified certificate verification error\0");
 
 // What modssl_raise_error() says for these mbedTLS errors (high-level SSL
 // codes are multiples of 0x80 up to 0x7f80: stored as -code >> 7).
@@ -166,22 +248,22 @@ static const uint8_t modssl_ssl_error_codes[] = {
     MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE),
     MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_BAD_INPUT_DATA),
 };
-static const char modssl_ssl_error_texts[] =
+static const char modssl_ssl_error_texts[] = MODSSL_TEXTS(ssl_error_texts,
     "Hello Verify Required\0"
-    "connection closed by " W_PEER " without close_notify\0"
-    "peer did not send a " W_CERT ", but one is required\0"
-    W_HS_FAILED "no shared cipher suite, group or " W_SIG " algorithm\0"
-    W_HS_FAILED "no shared protocol version\0"
-    "no CA " W_CERT "s to verify " W_PEER " with: call load_verify_locations() first\0"
-    "bad record MAC: a record from " W_PEER " failed authentication (different keys, or data altered in transit)\0"
-    W_HS_FAILED W_PEER " sent a handshake message this endpoint cannot accept\0"
-    "DTLS handshake timed out: " W_PEER " stopped answering\0"
-    W_PEER " sent an invalid record (malformed, or longer than TLS allows)\0"
-    W_PEER " sent a message the protocol does not allow at this point\0"
-    W_PEER " sent a malformed message\0"
-    W_PEER " sent an extension it may not send here\0"
-    W_PEER " asked for something this firmware's TLS does not support\0"
-    "refused: a record or message too large, or a call the connection's state does not allow\0";
+    "connection closed by the peer without close_notify\0"
+    "peer did not send a certificate, but one is required\0"
+    "handshake failed: no shared cipher suite, group or signature algorithm\0"
+    "handshake failed: no shared protocol version\0"
+    "no CA certificates to verify the peer with: call load_verify_locations() first\0"
+    "bad record MAC: a record from the peer failed authentication (different keys, or data altered in transit)\0"
+    "handshake failed: the peer sent a handshake message this endpoint cannot accept\0"
+    "DTLS handshake timed out: the peer stopped answering\0"
+    "the peer sent an invalid record (malformed, or longer than TLS allows)\0"
+    "the peer sent a message the protocol does not allow at this point\0"
+    "the peer sent a malformed message\0"
+    "the peer sent an extension it may not send here\0"
+    "the peer asked for something this firmware's TLS does not support\0"
+    "refused: a record or message too large, or a call the connection's state does not allow\0");
 
 // The text for code in a packed table: codes[i] names the string numbered
 // index[i] (or i, without an index) of texts; dflt if code is not there.
@@ -215,17 +297,17 @@ static const uint8_t modssl_reason_codes[] = {
     MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_DECODE_ERROR),
     MODSSL_SSL_ERR_KEY(MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE),
 };
-static const char modssl_reason_texts[] =
-    W_CERT " verify failed\0"
+static const char modssl_reason_texts[] = MODSSL_TEXTS(reason_texts,
+    "certificate verify failed\0"
     "unexpected eof while reading\0"
-    "peer did not return a " W_CERT "\0"
+    "peer did not return a certificate\0"
     "no shared cipher\0"
-    W_UNSUPPORTED " protocol\0"
+    "unsupported protocol\0"
     "no application protocol\0"
     "record layer failure\0"
     "decryption failed or bad record mac\0"
     "decode error\0"
-    "unexpected message\0";
+    "unexpected message\0");
 
 // OpenSSL's reason for err (and the alert received, for a fatal alert) as
 // CPython's SSLError.reason spells it ("NO_SHARED_CIPHER"); None if it has
@@ -243,7 +325,7 @@ static mp_obj_t modssl_reason(int err, uint8_t alert) {
         vstr_add_str(&vstr, alert == 109 || alert == 116 ? "tlsv13 alert "
             : alert == 110 || alert == 112 || alert == 113 ? "tlsv1 "
             : alert < 48 && alert != 22 ? "sslv3 alert " : "tlsv1 alert ");
-        modssl_add_text(&vstr, alert == 90 ? "user cancelled" : name); // OpenSSL's spelling
+        modssl_text_add(&vstr, alert == 90 ? "user cancelled" : name); // OpenSSL's spelling
     } else {
         const char *text = NULL;
         if (err < 0 && -err <= 0x7f80 && (-err & 0x7f) == 0) {
@@ -254,7 +336,7 @@ static mp_obj_t modssl_reason(int err, uint8_t alert) {
             vstr_clear(&vstr);
             return mp_const_none;
         }
-        modssl_add_text(&vstr, text);
+        modssl_text_add(&vstr, text);
     }
     for (size_t i = 0; i < vstr.len; ++i) {
         char c = vstr.buf[i];
@@ -333,7 +415,7 @@ void *modssl_calloc(size_t nmemb, size_t size) {
 NORETURN void modssl_raise_error(int err) {
     if (modssl_alloc_failed) {
         modssl_alloc_failed = false;
-        mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("out of memory in TLS (mbedTLS could not allocate)"));
+        modssl_raise_msg(&mp_type_MemoryError, MODSSL_TEXT("out of memory in TLS (mbedTLS could not allocate)"));
     }
     if (err == MBEDTLS_ERR_SSL_ALLOC_FAILED || err == MBEDTLS_ERR_X509_ALLOC_FAILED
         || err == MBEDTLS_ERR_PK_ALLOC_FAILED || err == MBEDTLS_ERR_MPI_ALLOC_FAILED) {
@@ -348,11 +430,11 @@ NORETURN void modssl_raise_error(int err) {
             MODSSL_SSL_ERR_KEY(key), NULL);
     }
     if (text != NULL) {
-        modssl_add_text(&vstr, text);
+        modssl_text_add(&vstr, text);
     } else {
         // No mbedTLS wording reaches the user; the code tells a developer
         // where to look (mbedTLS's error.h).
-        vstr_printf(&vstr, "TLS failed (mbedTLS error -0x%04x)", (unsigned)-err);
+        modssl_text_printf(&vstr, MODSSL_TEXT("TLS failed (mbedTLS error -0x%04x)"), (unsigned)-err);
     }
     modssl_raise_text(err, &vstr, 0);
 }
@@ -364,7 +446,8 @@ NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value) {
     vstr_t vstr;
     mp_print_t print;
     vstr_init_print(&vstr, 64, &print);
-    mp_printf(&print, "%s: ", what);
+    modssl_text_add(&vstr, what);
+    vstr_add_str(&vstr, ": ");
     size_t start = vstr.len;
     mp_obj_print_helper(&print, value, PRINT_REPR);
     if (vstr.len - start > 60) {
@@ -380,7 +463,7 @@ NORETURN void modssl_raise_bad_value(const char *what, mp_obj_t value) {
 
 static const char *modssl_verify_text(uint8_t code) {
     return modssl_code_text(modssl_verify_codes, NULL, sizeof(modssl_verify_codes), modssl_verify_texts, code,
-        "unspecified certificate verification error");
+        MODSSL_TEXT("unspecified certificate verification error"));
 }
 
 // Why a chain failed, for the verify codes that need no details filled in.
@@ -404,17 +487,17 @@ static const uint8_t modssl_why_codes[] = {
 static const uint8_t modssl_why_index[] = {
     0, 0, 1, 2, 3, 4, 5, 5, 5, 6, 6, 7, 7, 8, 9,
 };
-static const char modssl_why_texts[] =
-    "a self-signed " W_CERT " that is not among the trusted CAs\0"
+static const char modssl_why_texts[] = MODSSL_TEXTS(why_texts,
+    "a self-signed certificate that is not among the trusted CAs\0"
     "unknown CA: no trusted CA issued it (load that CA with load_verify_locations())\0"
     "its issuer is not a CA (basicConstraints CA:FALSE, or keyUsage without keyCertSign)\0"
     "its issuer's pathLenConstraint allows fewer CAs below it\0"
-    "its " W_SIG " does not verify with its issuer's key\0"
-    "its key or " W_SIG " hash is too weak or of a type not accepted\0"
+    "its signature does not verify with its issuer's key\0"
+    "its key or signature hash is too weak or of a type not accepted\0"
     "the current time is outside its validity period\0"
     "this CA's name constraints cannot be enforced (only dNSName, iPAddress and directoryName are, and at most 4 constrained CAs)\0"
     "rejected by verify_callback\0"
-    "too many intermediate CAs\0";
+    "too many intermediate CAs\0");
 
 // Is this failure about the peer's certificate?  Then say what is wrong with
 // it, in terms a user can act on, and raise SSLCertVerificationError with
@@ -432,7 +515,7 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
         code = modssl_peer_parse_explain(conn, &why);
         if (code == 0 && x509_err) {
             code = MODSSL_V_UNSPECIFIED;
-            vstr_printf(&why, "the peer's certificate cannot be parsed (mbedTLS error -0x%04x)", (unsigned)neg);
+            modssl_text_printf(&why, MODSSL_TEXT("the peer's certificate cannot be parsed (mbedTLS error -0x%04x)"), (unsigned)neg);
         }
     } else if (err == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || err == MBEDTLS_ERR_X509_FATAL_ERROR
                || (err == MBEDTLS_ERR_SSL_BAD_CERTIFICATE && has_flags)) {
@@ -446,43 +529,43 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
         const char *role = conn->server_side ? "client" : "server";
         unsigned depth = conn->verify_depth;
         if (flags & MBEDTLS_X509_BADCERT_MISSING) {
-            vstr_add_str(&why, "the peer sent no certificate");
+            modssl_text_add(&why, MODSSL_TEXT("the peer sent no certificate"));
         }
         const char *fixed = modssl_code_text(modssl_why_codes, modssl_why_index, sizeof(modssl_why_codes),
             modssl_why_texts, code, NULL);
         if (fixed != NULL) {
-            modssl_add_text(&why, fixed);
+            modssl_text_add(&why, fixed);
         }
         switch (code) {
             case MODSSL_V_PURPOSE:
                 if (flags & MBEDTLS_X509_BADCERT_EXT_KEY_USAGE) {
-                    vstr_printf(&why, "the %s certificate's extended key usage does not allow a TLS %s", role, role);
+                    modssl_text_printf(&why, MODSSL_TEXT("the %s certificate's extended key usage does not allow a TLS %s"), role, role);
                 } else {
-                    vstr_printf(&why, "the %s certificate's key usage does not allow signing (digitalSignature) "
-                        "or the key exchange of the cipher suite", role);
+                    modssl_text_printf(&why, MODSSL_TEXT("the %s certificate's key usage does not allow signing (digitalSignature) "
+                        "or the key exchange of the cipher suite"), role);
                 }
                 break;
             case MODSSL_V_HOSTNAME:
             case MODSSL_V_IP_ADDRESS:
-                vstr_printf(&why, "the certificate is not valid for '%s'", mp_obj_str_get_str(conn->server_hostname));
+                modssl_text_printf(&why, MODSSL_TEXT("the certificate is not valid for '%s'"), mp_obj_str_get_str(conn->server_hostname));
                 break;
             case MODSSL_V_PERMITTED_VIOLATION:
             case MODSSL_V_EXCLUDED_VIOLATION:
-                vstr_printf(&why, "a name of the peer's certificate is %s this CA's name constraints %s",
+                modssl_text_printf(&why, MODSSL_TEXT("a name of the peer's certificate is %s this CA's name constraints %s"),
                     code == MODSSL_V_PERMITTED_VIOLATION ? "outside the subtrees" : "in a subtree",
                     code == MODSSL_V_PERMITTED_VIOLATION ? "permit" : "exclude");
                 break;
         }
         if (code != MODSSL_V_PURPOSE && code != MODSSL_V_HOSTNAME && code != MODSSL_V_IP_ADDRESS) {
-            vstr_printf(&why, " [certificate %u of the chain%s%s%s]", depth,
+            modssl_text_printf(&why, MODSSL_TEXT(" [certificate %u of the chain%s%s%s]"), depth,
                 conn->verify_subject[0] ? ", CN '" : "", conn->verify_subject, conn->verify_subject[0] ? "'" : "");
         }
         #if defined(MBEDTLS_HAVE_TIME)
         if (code == MODSSL_V_EXPIRED || code == MODSSL_V_NOT_YET_VALID) {
             mbedtls_time_t now = mbedtls_time(NULL);
             if (now < MODSSL_CLOCK_PLAUSIBLE_AFTER) {
-                vstr_printf(&why, " (the device clock looks unset: it reads %u seconds since 1970; "
-                    "set it with ntptime or `mpremote rtc --set`)", (unsigned)now);
+                modssl_text_printf(&why, MODSSL_TEXT(" (the device clock looks unset: it reads %u seconds since 1970; "
+                    "set it with ntptime or `mpremote rtc --set`)"), (unsigned)now);
             }
         }
         #endif
@@ -494,9 +577,9 @@ static void modssl_maybe_raise_verify(mp_obj_ssl_conn_t *conn, int err) {
     const char *text = modssl_verify_text(code);
     vstr_t msg;
     vstr_init(&msg, why.len + 64);
-    modssl_add_text(&msg, W_CERT " verify failed: ");
+    modssl_text_add(&msg, MODSSL_TEXT("certificate verify failed: "));
     size_t at = msg.len;
-    modssl_add_text(&msg, text);
+    modssl_text_add(&msg, text);
     mp_obj_t verify_message = mp_obj_new_str(msg.buf + at, msg.len - at);
     if (why.len > 0) {
         vstr_printf(&msg, ": %.*s", (int)why.len, why.buf);
@@ -516,30 +599,29 @@ static NORETURN void modssl_raise_transport(int errno_) {
     const char *text;
     switch (errno_) {
         case MP_ECONNRESET:
-            text = "connection reset by the peer";
+            text = MODSSL_TEXT("connection reset by the peer");
             break;
         case MP_EPIPE:
         case MP_ECONNABORTED:
-            text = "connection closed by the peer";
+            text = MODSSL_TEXT("connection closed by the peer");
             break;
         case MP_ETIMEDOUT:
-            text = "timed out waiting for the peer";
+            text = MODSSL_TEXT("timed out waiting for the peer");
             break;
         case MP_ENOTCONN:
-            text = "socket is not connected";
+            text = MODSSL_TEXT("socket is not connected");
             break;
         case MP_EBADF:
-            text = "socket is closed";
+            text = MODSSL_TEXT("socket is closed");
             break;
         case 0:
             errno_ = MP_EIO;
             MP_FALLTHROUGH
         default:
-            text = "socket error";
+            text = MODSSL_TEXT("socket error");
             break;
     }
-    mp_obj_t args[2] = { MP_OBJ_NEW_SMALL_INT(errno_), mp_obj_new_str_from_cstr(text) };
-    nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, args));
+    modssl_raise_oserror(errno_, text);
 }
 
 NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
@@ -556,14 +638,14 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
         && !modssl_psk_enabled(conn->context)) {
         // Not refused at wrap time, as upstream MicroPython lets a server
         // socket be wrapped first; the handshake is where it fails.
-        mp_raise_msg(&mp_type_OSError, MP_ERROR_TEXT("a server needs a certificate: call load_cert_chain() first"));
+        modssl_raise_msg(&mp_type_OSError, MODSSL_TEXT("a server needs a certificate: call load_cert_chain() first"));
     }
     #if MODSSL_HAS_DTLS
     if (err == MODSSL_ERR_DTLS_DEADLINE) {
         vstr_t vstr;
         vstr_init(&vstr, 80);
-        vstr_printf(&vstr, "DTLS handshake timed out: not complete %u ms after the client's first datagram "
-            "(SSLContext.dtls_handshake_timeout)", (unsigned)conn->deadline_ms);
+        modssl_text_printf(&vstr, MODSSL_TEXT("DTLS handshake timed out: not complete %u ms after the client's first datagram "
+            "(SSLContext.dtls_handshake_timeout)"), (unsigned)conn->deadline_ms);
         mp_obj_t args[2] = { MP_OBJ_NEW_SMALL_INT(MP_ETIMEDOUT), mp_obj_new_str_from_vstr(&vstr) };
         nlr_raise(mp_obj_exception_make_new(&mp_type_OSError, 2, 0, args));
     }
@@ -578,9 +660,9 @@ NORETURN void modssl_raise_conn_error(mp_obj_ssl_conn_t *conn, int err) {
         uint8_t code = msg != NULL ? msg[1] : 0;
         vstr_t vstr;
         vstr_init(&vstr, 80);
-        vstr_add_str(&vstr, "peer sent fatal alert: ");
+        modssl_text_add(&vstr, MODSSL_TEXT("peer sent fatal alert: "));
         const char *name = modssl_alert_name(code);
-        modssl_add_text(&vstr, name != NULL ? name : "unknown alert");
+        modssl_text_add(&vstr, name != NULL ? name : "unknown alert");
         vstr_printf(&vstr, " (%u)", code);
         #if MODSSL_HAS_PSK
         modssl_psk_annotate_alert(conn, code, &vstr);

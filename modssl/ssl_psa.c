@@ -49,7 +49,7 @@ void modssl_psa_init(void) {
     }
     psa_status_t status = psa_crypto_init();
     if (status != PSA_SUCCESS) {
-        mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("PSA crypto init failed (%d): no entropy source?"), (int)status);
+        modssl_raise_msg_varg(&mp_type_OSError, MODSSL_TEXT("PSA crypto init failed (%d): no entropy source?"), (int)status);
     }
 }
 

@@ -97,26 +97,26 @@ bool modssl_psk_enabled(const mp_obj_ssl_context_t *ctx) {
 
 static const byte *psk_identity_data(mp_obj_t identity, size_t *len, const char *what) {
     if (!mp_obj_is_str_or_bytes(identity) && !mp_obj_is_type(identity, &mp_type_bytearray)) {
-        mp_raise_msg_varg(&mp_type_TypeError, MP_ERROR_TEXT("%s must be bytes or str"), what);
+        modssl_raise_msg_varg(&mp_type_TypeError, MODSSL_TEXT("%s must be bytes or str"), what);
     }
     mp_buffer_info_t buf;
     mp_get_buffer_raise(identity, &buf, MP_BUFFER_READ);
     if (buf.len == 0 || buf.len > 0xffff) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s must be 1 to 65535 bytes long"), what);
+        modssl_raise_msg_varg(&mp_type_ValueError, MODSSL_TEXT("%s must be 1 to 65535 bytes long"), what);
     }
     *len = buf.len;
     return buf.buf;
 }
 
 static void psk_raise_key_length(size_t len) {
-    mp_raise_msg_varg(&modssl_type_PSKValueError,
-        MP_ERROR_TEXT("PSK is %u bytes; must be 1 to %u"), (unsigned)len, (unsigned)MBEDTLS_PSK_MAX_LEN);
+    modssl_raise_msg_varg(&modssl_type_PSKValueError,
+        MODSSL_TEXT("PSK is %u bytes; must be 1 to %u"), (unsigned)len, (unsigned)MBEDTLS_PSK_MAX_LEN);
 }
 
 static const byte *psk_key_data(mp_obj_t key, size_t *len, const char *what) {
     mp_buffer_info_t buf;
     if (mp_obj_is_str(key) || !mp_get_buffer(key, &buf, MP_BUFFER_READ)) {
-        mp_raise_msg_varg(&mp_type_TypeError, MP_ERROR_TEXT("%s must be bytes, not %s"),
+        modssl_raise_msg_varg(&mp_type_TypeError, MODSSL_TEXT("%s must be bytes, not %s"),
             what, mp_obj_get_type_str(key));
     }
     if (buf.len == 0 || buf.len > MBEDTLS_PSK_MAX_LEN) {
@@ -284,7 +284,7 @@ static int psk_server_lookup(void *ctx_in, mbedtls_ssl_context *ssl, const unsig
     if (key != mp_const_none && (mp_obj_is_str(key) || !mp_get_buffer(key, &buf, MP_BUFFER_READ))) {
         vstr_t vstr;
         vstr_init(&vstr, 48);
-        vstr_printf(&vstr, "%s gave a %s, not bytes", where, mp_obj_get_type_str(key));
+        modssl_text_printf(&vstr, MODSSL_TEXT("%s gave a %s, not bytes"), where, mp_obj_get_type_str(key));
         conn->psk_error = mp_obj_new_str_from_vstr(&vstr);
         nlr_pop();
         return -1;
@@ -295,7 +295,7 @@ static int psk_server_lookup(void *ctx_in, mbedtls_ssl_context *ssl, const unsig
         return -1;
     }
     if (buf.len > MBEDTLS_PSK_MAX_LEN) {
-        conn->psk_error = mp_obj_new_str_from_cstr("the key for this identity is longer than MBEDTLS_PSK_MAX_LEN");
+        conn->psk_error = modssl_text_str(MODSSL_TEXT("the key for this identity is longer than MBEDTLS_PSK_MAX_LEN"));
         return -1;
     }
     conn->psk_key_found = true;
@@ -321,11 +321,11 @@ void modssl_psk_conn_setup(mp_obj_ssl_conn_t *conn) {
         size_t n;
         mp_obj_t *items;
         if (!mp_obj_is_type(ret, &mp_type_tuple) && !mp_obj_is_type(ret, &mp_type_list)) {
-            mp_raise_TypeError(MP_ERROR_TEXT("the PSK client callback must return (identity, psk)"));
+            modssl_raise_TypeError(MODSSL_TEXT("the PSK client callback must return (identity, psk)"));
         }
         mp_obj_get_array(ret, &n, &items);
         if (n != 2) {
-            mp_raise_TypeError(MP_ERROR_TEXT("the PSK client callback must return (identity, psk)"));
+            modssl_raise_TypeError(MODSSL_TEXT("the PSK client callback must return (identity, psk)"));
         }
         size_t id_len, key_len;
         const byte *id = psk_identity_data(items[0], &id_len, "the PSK client callback's identity");
@@ -347,13 +347,13 @@ void modssl_psk_raise_local(mp_obj_ssl_conn_t *conn, int err) {
         return;
     }
     if (conn->psk_error != MP_OBJ_NULL) {
-        mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("PSK handshake failed: %s"),
+        modssl_raise_msg_varg(&mp_type_OSError, MODSSL_TEXT("PSK handshake failed: %s"),
             mp_obj_str_get_str(conn->psk_error));
     }
     if (conn->server_side && conn->psk_identity == MP_OBJ_NULL
         && (err == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE || err == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER)) {
-        mp_raise_msg(&mp_type_OSError,
-            MP_ERROR_TEXT("PSK handshake failed: the client offered no PSK, and this context accepts PSK only"));
+        modssl_raise_msg(&mp_type_OSError,
+            MODSSL_TEXT("PSK handshake failed: the client offered no PSK, and this context accepts PSK only"));
     }
     if (err == MBEDTLS_ERR_SSL_TIMEOUT && conn->psk_identity != MP_OBJ_NULL
         && (!conn->server_side || conn->psk_key_found)) {
@@ -362,30 +362,30 @@ void modssl_psk_raise_local(mp_obj_ssl_conn_t *conn, int err) {
         vstr_t vstr;
         mp_print_t print;
         vstr_init_print(&vstr, 64, &print);
-        mp_print_str(&print, conn->server_side
-            ? "DTLS handshake timed out: the client went quiet; its key for PSK identity "
-            : "DTLS handshake timed out: the peer stopped answering, as a server does whose key for PSK identity ");
+        modssl_text_add(&vstr, conn->server_side
+            ? MODSSL_TEXT("DTLS handshake timed out: the client went quiet; its key for PSK identity ")
+            : MODSSL_TEXT("DTLS handshake timed out: the peer stopped answering, as a server does whose key for PSK identity "));
         mp_obj_print_helper(&print, conn->psk_identity, PRINT_REPR);
-        mp_print_str(&print, conn->server_side
-            ? " may differ from ours (DTLS drops records that fail authentication)"
-            : " differs from ours (DTLS drops records that fail authentication)");
+        modssl_text_add(&vstr, conn->server_side
+            ? MODSSL_TEXT(" may differ from ours (DTLS drops records that fail authentication)")
+            : MODSSL_TEXT(" differs from ours (DTLS drops records that fail authentication)"));
         modssl_raise_tls(err, mp_obj_new_str_from_vstr(&vstr), 0);
     }
     if (!conn->server_side || conn->psk_identity == MP_OBJ_NULL) {
         return;
     }
-    mp_obj_t args[2] = { MP_OBJ_NEW_SMALL_INT(err), MP_OBJ_NULL };
+    const char *text;
     if (!conn->psk_key_found) {
-        args[1] = mp_obj_new_str_from_cstr("PSK handshake failed: unknown PSK identity ");
+        text = MODSSL_TEXT("PSK handshake failed: unknown PSK identity ");
     } else if (err == MBEDTLS_ERR_SSL_INVALID_MAC || err == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE) {
-        args[1] = mp_obj_new_str_from_cstr("PSK handshake failed: the client's key does not match ours for identity ");
+        text = MODSSL_TEXT("PSK handshake failed: the client's key does not match ours for identity ");
     } else {
         return;
     }
     vstr_t vstr;
     mp_print_t print;
     vstr_init_print(&vstr, 64, &print);
-    mp_print_str(&print, mp_obj_str_get_str(args[1]));
+    modssl_text_add(&vstr, text);
     mp_obj_print_helper(&print, conn->psk_identity, PRINT_REPR);
     modssl_raise_tls(err, mp_obj_new_str_from_vstr(&vstr), 0);
 }
@@ -397,21 +397,21 @@ void modssl_psk_annotate_alert(mp_obj_ssl_conn_t *conn, uint8_t code, vstr_t *vs
     }
     mp_print_t print = { vstr, (mp_print_strn_t)vstr_add_strn };
     if (code == MBEDTLS_SSL_ALERT_MSG_UNKNOWN_PSK_IDENTITY) {
-        mp_print_str(&print, ": the server does not know PSK identity ");
+        modssl_text_add(vstr, MODSSL_TEXT(": the server does not know PSK identity "));
     } else if (code == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR || code == MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC) {
-        mp_print_str(&print, ": the server's key for PSK identity ");
+        modssl_text_add(vstr, MODSSL_TEXT(": the server's key for PSK identity "));
     } else if (code == MBEDTLS_SSL_ALERT_MSG_MISSING_EXTENSION || code == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE) {
         // TLS 1.3 servers need not say unknown_psk_identity (RFC 8446 6.2).
-        mp_print_str(&print, ": the server took no PSK of ours (it does not know identity ");
+        modssl_text_add(vstr, MODSSL_TEXT(": the server took no PSK of ours (it does not know identity "));
         mp_obj_print_helper(&print, conn->psk_identity, PRINT_REPR);
-        mp_print_str(&print, ", or it does not use PSKs)");
+        modssl_text_add(vstr, MODSSL_TEXT(", or it does not use PSKs)"));
         return;
     } else {
         return;
     }
     mp_obj_print_helper(&print, conn->psk_identity, PRINT_REPR);
     if (code != MBEDTLS_SSL_ALERT_MSG_UNKNOWN_PSK_IDENTITY) {
-        mp_print_str(&print, " differs from ours");
+        modssl_text_add(vstr, MODSSL_TEXT(" differs from ours"));
     }
 }
 
@@ -421,10 +421,10 @@ void modssl_psk_annotate_alert(mp_obj_ssl_conn_t *conn, uint8_t code, vstr_t *vs
 static mp_obj_t ssl_context_set_psk_client_callback(mp_obj_t self_in, mp_obj_t callback) {
     mp_obj_ssl_context_t *self = MP_OBJ_TO_PTR(self_in);
     if (psk_is_server(self)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("set_psk_client_callback needs a client context"));
+        modssl_raise_ValueError(MODSSL_TEXT("set_psk_client_callback needs a client context"));
     }
     if (callback != mp_const_none && !mp_obj_is_callable(callback)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("the PSK client callback must be callable or None"));
+        modssl_raise_TypeError(MODSSL_TEXT("the PSK client callback must be callable or None"));
     }
     psk_state(self)->client_callback = callback;
     modssl_psk_apply(self);
@@ -442,11 +442,11 @@ static mp_obj_t ssl_context_set_psk_server_callback(size_t n_args, const mp_obj_
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
     if (!psk_is_server(self)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("set_psk_server_callback needs a server context"));
+        modssl_raise_ValueError(MODSSL_TEXT("set_psk_server_callback needs a server context"));
     }
     mp_obj_t callback = args[ARG_callback].u_obj;
     if (callback != mp_const_none && !mp_obj_is_callable(callback)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("the PSK server callback must be callable or None"));
+        modssl_raise_TypeError(MODSSL_TEXT("the PSK server callback must be callable or None"));
     }
     mp_obj_t hint = args[ARG_identity_hint].u_obj;
     if (hint != mp_const_none) {
@@ -474,7 +474,7 @@ static void psk_store(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t value) {
         if (value != mp_const_none) {
             mp_buffer_info_t buf;
             if (mp_obj_is_str(value) || !mp_get_buffer(value, &buf, MP_BUFFER_READ)) {
-                mp_raise_msg_varg(&mp_type_TypeError, MP_ERROR_TEXT("psk_key must be bytes, not %s"),
+                modssl_raise_msg_varg(&mp_type_TypeError, MODSSL_TEXT("psk_key must be bytes, not %s"),
                     mp_obj_get_type_str(value));
             }
         }
@@ -484,7 +484,7 @@ static void psk_store(mp_obj_ssl_context_t *self, qstr attr, mp_obj_t value) {
             mp_obj_t dest[2];
             mp_load_method_maybe(value, MP_QSTR_get, dest);
             if (dest[0] == MP_OBJ_NULL) {
-                mp_raise_TypeError(MP_ERROR_TEXT("server_psk_keys must be a dict or have a get(identity) method"));
+                modssl_raise_TypeError(MODSSL_TEXT("server_psk_keys must be a dict or have a get(identity) method"));
             }
         }
         psk->server_keys = value;

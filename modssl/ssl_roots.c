@@ -423,13 +423,13 @@ static mp_obj_t modssl_context_load_default_certs(size_t n_args, const mp_obj_t 
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
     mp_obj_t purpose = args[0].u_obj;
     if (!mp_obj_is_str(purpose)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("purpose must be ssl.Purpose.SERVER_AUTH or ssl.Purpose.CLIENT_AUTH"));
+        modssl_raise_TypeError(MODSSL_TEXT("purpose must be ssl.Purpose.SERVER_AUTH or ssl.Purpose.CLIENT_AUTH"));
     }
     size_t len;
     const char *s = mp_obj_str_get_data(purpose, &len);
     qstr q = qstr_find_strn(s, len);  // (interns nothing)
     if (q != MP_QSTR_SERVER_AUTH && q != MP_QSTR_CLIENT_AUTH) {
-        mp_raise_ValueError(MP_ERROR_TEXT("purpose must be ssl.Purpose.SERVER_AUTH or ssl.Purpose.CLIENT_AUTH"));
+        modssl_raise_ValueError(MODSSL_TEXT("purpose must be ssl.Purpose.SERVER_AUTH or ssl.Purpose.CLIENT_AUTH"));
     }
     return modssl_context_set_default_verify_paths(pos_args[0]);
 }
@@ -554,7 +554,7 @@ static mp_obj_t modssl_roots_table_fn(size_t n_args, const mp_obj_t *args) {
             mp_buffer_info_t bufinfo;
             mp_get_buffer_raise(args[0], &bufinfo, MP_BUFFER_READ);
             if (!modssl_roots_table_ok(bufinfo.buf, bufinfo.len)) {
-                mp_raise_ValueError(MP_ERROR_TEXT("not a root table"));
+                modssl_raise_ValueError(MODSSL_TEXT("not a root table"));
             }
         }
         MP_STATE_VM(modssl_roots_test_table) = args[0];

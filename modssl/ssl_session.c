@@ -41,12 +41,12 @@ void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session_in) {
         return;
     }
     if (conn->server_side) {
-        mp_raise_ValueError(MP_ERROR_TEXT("session: only a client resumes a session"));
+        modssl_raise_ValueError(MODSSL_TEXT("session: only a client resumes a session"));
     }
     // Once the handshake has started mbedTLS is using the session it would
     // replace: only a connection that has not sent its ClientHello takes one.
     if (conn->handshake_done || mbedtls_ssl_get_state(&conn->ssl) != MBEDTLS_SSL_HELLO_REQUEST) {
-        mp_raise_ValueError(MP_ERROR_TEXT("session: set it before the handshake"));
+        modssl_raise_ValueError(MODSSL_TEXT("session: set it before the handshake"));
     }
     mp_buffer_info_t buf;
     mp_get_buffer_raise(session_in, &buf, MP_BUFFER_READ);
@@ -58,7 +58,7 @@ void modssl_conn_set_session(mp_obj_ssl_conn_t *conn, mp_obj_t session_in) {
     }
     mbedtls_ssl_session_free(&session);
     if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA || ret == MBEDTLS_ERR_SSL_VERSION_MISMATCH) {
-        mp_raise_ValueError(MP_ERROR_TEXT("session: not a session saved by this firmware"));
+        modssl_raise_ValueError(MODSSL_TEXT("session: not a session saved by this firmware"));
     }
     if (ret != 0) {
         modssl_raise_error(ret);

@@ -29,11 +29,12 @@
 
 #if MODSSL_HAS_ECDSA_SIGN_CALLBACK
 
+// text: a MODSSL_TEXT.
 static void sign_fail(mp_obj_ssl_context_t *ctx, const char *text, mp_obj_t exc) {
     vstr_t vstr;
     mp_print_t print;
     vstr_init_print(&vstr, 48, &print);
-    mp_print_str(&print, text);
+    modssl_text_add(&vstr, text);
     if (exc != MP_OBJ_NULL) {
         mp_obj_print_helper(&print, exc, PRINT_EXC);
     }
@@ -67,11 +68,11 @@ static int sign_with_callback(void *ctx_in, mbedtls_md_type_t md_alg, const unsi
             if (result != mp_const_none) {
                 mp_buffer_info_t buf;
                 if (mp_obj_is_str(result) || !mp_get_buffer(result, &buf, MP_BUFFER_READ)) {
-                    sign_fail(ctx, "ecdsa_sign_callback must return the DER signature as bytes, or None", MP_OBJ_NULL);
+                    sign_fail(ctx, MODSSL_TEXT("ecdsa_sign_callback must return the DER signature as bytes, or None"), MP_OBJ_NULL);
                     return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
                 }
                 if (buf.len == 0 || buf.len > sig_size) {
-                    sign_fail(ctx, "ecdsa_sign_callback returned a signature of impossible length", MP_OBJ_NULL);
+                    sign_fail(ctx, MODSSL_TEXT("ecdsa_sign_callback returned a signature of impossible length"), MP_OBJ_NULL);
                     return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
                 }
                 memcpy(sig, buf.buf, buf.len);
@@ -80,12 +81,12 @@ static int sign_with_callback(void *ctx_in, mbedtls_md_type_t md_alg, const unsi
             }
         } else {
             mbedtls_platform_zeroize(key, sizeof(key));
-            sign_fail(ctx, "ecdsa_sign_callback raised ", MP_OBJ_FROM_PTR(nlr.ret_val));
+            sign_fail(ctx, MODSSL_TEXT("ecdsa_sign_callback raised "), MP_OBJ_FROM_PTR(nlr.ret_val));
             return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
         }
     }
     if (!has_key) {
-        sign_fail(ctx, "ecdsa_sign_callback returned None and no private key is loaded to sign instead", MP_OBJ_NULL);
+        sign_fail(ctx, MODSSL_TEXT("ecdsa_sign_callback returned None and no private key is loaded to sign instead"), MP_OBJ_NULL);
         return MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE;
     }
     return mbedtls_pk_sign(&ctx->pkey, md_alg, hash, hash_len, sig, sig_size, sig_len,
@@ -106,7 +107,7 @@ void modssl_sign_apply(mp_obj_ssl_context_t *ctx) {
     if (ctx->ecdsa_sign_callback != mp_const_none) {
         if (!mbedtls_pk_can_do(&ctx->cert.pk, MBEDTLS_PK_ECDSA)) {
             if (!has_key) {
-                mp_raise_ValueError(MP_ERROR_TEXT("ecdsa_sign_callback signs for EC certificates only: "
+                modssl_raise_ValueError(MODSSL_TEXT("ecdsa_sign_callback signs for EC certificates only: "
                     "this one needs its private key"));
             }
         } else {
@@ -143,7 +144,7 @@ bool modssl_sign_attr(mp_obj_ssl_context_t *ctx, qstr attr, mp_obj_t *dest) {
         return true; // no deleting
     }
     if (dest[1] != mp_const_none && !mp_obj_is_callable(dest[1])) {
-        mp_raise_TypeError(MP_ERROR_TEXT("ecdsa_sign_callback must be callable or None"));
+        modssl_raise_TypeError(MODSSL_TEXT("ecdsa_sign_callback must be callable or None"));
     }
     ctx->ecdsa_sign_callback = dest[1];
     modssl_sign_apply(ctx);

@@ -164,7 +164,7 @@ static MP_DEFINE_CONST_FUN_OBJ_2(ssl_socket_sendall_obj, ssl_socket_sendall);
 // check it first, then hand over.
 static void ssl_socket_check_size(size_t n_args, const mp_obj_t *args) {
     if (n_args > 1 && args[1] != mp_const_none && mp_obj_get_int(args[1]) < -1) {
-        mp_raise_ValueError(MP_ERROR_TEXT("size must be >= -1"));
+        modssl_raise_ValueError(MODSSL_TEXT("size must be >= -1"));
     }
 }
 static mp_obj_t ssl_socket_sized(const mp_obj_fun_builtin_var_t *fn, size_t n_args, const mp_obj_t *args) {
@@ -209,7 +209,7 @@ static mp_obj_t ssl_socket_readinto_method(size_t n_args, const mp_obj_t *args) 
     if (n_args > 2) {
         mp_int_t max = mp_obj_get_int(args[2]);
         if (max < 0) {
-            mp_raise_ValueError(MP_ERROR_TEXT("readinto: nbytes must not be negative"));
+            modssl_raise_ValueError(MODSSL_TEXT("readinto: nbytes must not be negative"));
         }
         len = MIN(len, (size_t)max);
     }

@@ -110,20 +110,20 @@ void modssl_check_server_hostname(mp_obj_t host) {
         return;
     }
     if (!mp_obj_is_str(host)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("server_hostname must be a str"));
+        modssl_raise_TypeError(MODSSL_TEXT("server_hostname must be a str"));
     }
     size_t len;
     const char *s = mp_obj_str_get_data(host, &len);
     if (len == 0 || len > 253 || s[0] == '.') {
-        mp_raise_ValueError(MP_ERROR_TEXT("server_hostname must be 1 to 253 characters and not start with '.'"));
+        modssl_raise_ValueError(MODSSL_TEXT("server_hostname must be 1 to 253 characters and not start with '.'"));
     }
     for (size_t i = 0; i < len; ++i) {
         if ((byte)s[i] >= 0x80) {
-            mp_raise_ValueError(MP_ERROR_TEXT("server_hostname: non-ASCII (IDNA) names are not supported; "
+            modssl_raise_ValueError(MODSSL_TEXT("server_hostname: non-ASCII (IDNA) names are not supported; "
                 "give the A-label (xn--...)"));
         }
         if (s[i] <= ' ') {
-            mp_raise_ValueError(MP_ERROR_TEXT("server_hostname must not contain NUL, spaces or control characters"));
+            modssl_raise_ValueError(MODSSL_TEXT("server_hostname must not contain NUL, spaces or control characters"));
         }
     }
 }
@@ -471,21 +471,21 @@ int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t l
         mp_raise_msg(&mp_type_MemoryError, NULL);
     }
     if (why.oid[0] != 0) {
-        vstr_printf(vstr, "critical extension %s is not supported", why.oid);
+        modssl_text_printf(vstr, MODSSL_TEXT("critical extension %s is not supported"), why.oid);
         return MODSSL_V_UNHANDLED_CRITICAL;
     }
     int high = (-ret) & 0xFF80;
     if (high >= 0x3880 && high <= 0x3F80) {
         // A PK error: the key inside could not be read.
 #if defined(MBEDTLS_ECP_DP_SECP521R1_ENABLED)
-        vstr_add_str(vstr, "its public key type is not supported (RSA and ECDSA on P-256/384/521 are; Ed25519 is not)");
+        modssl_text_add(vstr, MODSSL_TEXT("its public key type is not supported (RSA and ECDSA on P-256/384/521 are; Ed25519 is not)"));
 #else
-        vstr_add_str(vstr, "its public key type is not supported (RSA and ECDSA on P-256/384 are; Ed25519 and P-521 are not)");
+        modssl_text_add(vstr, MODSSL_TEXT("its public key type is not supported (RSA and ECDSA on P-256/384 are; Ed25519 and P-521 are not)"));
 #endif
         return MODSSL_V_UNSUPPORTED_SIG_ALG;
     }
     if (high == (-MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG) || high == (-MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE)) {
-        vstr_add_str(vstr, "it is signed with an algorithm this firmware does not support (e.g. Ed25519)");
+        modssl_text_add(vstr, MODSSL_TEXT("it is signed with an algorithm this firmware does not support (e.g. Ed25519)"));
         return MODSSL_V_UNSUPPORTED_SIG_ALG;
     }
     static const char fields[] = "format\0version\0serial number\0signature algorithm\0name\0validity dates\0"
@@ -497,7 +497,7 @@ int modssl_x509_parse_explain(mbedtls_x509_crt *chain, const byte *der, size_t l
             field += strlen(field) + 1;
         }
     }
-    vstr_printf(vstr, "it cannot be parsed (bad %s, mbedTLS error -0x%04x)", field, (unsigned)-ret);
+    modssl_text_printf(vstr, MODSSL_TEXT("it cannot be parsed (bad %s, mbedTLS error -0x%04x)"), field, (unsigned)-ret);
     return MODSSL_V_UNSPECIFIED;
 }
 
@@ -521,7 +521,7 @@ uint8_t modssl_peer_parse_explain(mp_obj_ssl_conn_t *conn, vstr_t *vstr) {
         mbedtls_x509_crt crt;
         mbedtls_x509_crt_init(&crt);
         size_t mark = vstr->len;
-        vstr_printf(vstr, "certificate %d of the peer's chain: ", depth);
+        modssl_text_printf(vstr, MODSSL_TEXT("certificate %d of the peer's chain: "), depth);
         int code = modssl_x509_parse_explain(&crt, msg + off, n, vstr);
         mbedtls_x509_crt_free(&crt);
         if (code != 0) {

@@ -43,8 +43,8 @@ const byte *modssl_get_data(mp_obj_t obj, bool str_is_path, size_t *len, bool *i
     if (mp_obj_is_str(obj)) {
         bufinfo.buf = (void *)mp_obj_str_get_data(obj, &bufinfo.len);
     } else if (!mp_get_buffer(obj, &bufinfo, MP_BUFFER_READ)) {
-        mp_raise_msg_varg(&mp_type_TypeError,
-            MP_ERROR_TEXT("expected bytes, str or a file path, not '%s'"), mp_obj_get_type_str(obj));
+        modssl_raise_msg_varg(&mp_type_TypeError,
+            MODSSL_TEXT("expected bytes, str or a file path, not '%s'"), mp_obj_get_type_str(obj));
     }
     // PEM parsing in mbedTLS wants the terminating NUL counted in the length;
     // copy so that bytearray, memoryview and slices work too.
