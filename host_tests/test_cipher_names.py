@@ -31,7 +31,7 @@ def openssl_stdnames() -> dict[int, str]:
 def mbedtls_suite_ids() -> dict[str, int]:
     """mbedTLS's suite macros (MBEDTLS_TLS_..., MBEDTLS_TLS1_3_...) -> id."""
     header = (REPO / ".cache/src/mbedtls/include/mbedtls/ssl_ciphersuites.h").read_text()
-    return {m: int(v, 16) for m, v in re.findall(r"#define (MBEDTLS_TLS1?_3?_?\w+)\s+0x([0-9A-Fa-f]{4})\b", header)}
+    return {m: int(v, 16) for m, v in re.findall(r"#define (MBEDTLS_TLS1?_3?_?\w+)\s+0x([0-9A-Fa-f]+)\b", header)}
 
 
 def test_every_suite_has_the_iana_name_of_its_id(mp):
