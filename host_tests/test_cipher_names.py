@@ -1,6 +1,6 @@
 """Cipher suite names: modssl spells each suite's IANA name from its parts
 (key exchange, cipher, hash, CCM-8's short tag; patches/mbedtls/0068) and
-the firmware carries no mbedTLS name strings (0067).  Every suite the
+the firmware carries no mbedTLS name strings (0069).  Every suite the
 library has is named exactly as OpenSSL's `ciphers -stdname` names the same
 id, and set_ciphers() takes each name in IANA's and mbedTLS's spellings."""
 

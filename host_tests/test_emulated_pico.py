@@ -310,7 +310,7 @@ for n in NAMES:
 
 
 def test_cipher_suite_names_on_the_board(pico):
-    # The rp2 firmware has no mbedTLS suite name strings (patch 0067):
+    # The rp2 firmware has no mbedTLS suite name strings (patch 0069):
     # modssl spells the IANA names from each suite's parts.  Of every suite
     # mbedTLS knows, the board takes exactly those of its preference list
     # (ports/rp2/mbedtls_config_port.h, CBC and static-RSA suites left out by

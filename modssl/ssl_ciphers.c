@@ -18,7 +18,7 @@
 // Users see IANA names ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
 // "TLS_AES_128_GCM_SHA256"), spelled here from a suite's parts (key exchange,
 // cipher, MAC/PRF hash, CCM-8's short tag), so the firmware needs no name
-// strings from mbedTLS (patches/mbedtls/0067).  mbedTLS's own spelling, with
+// strings from mbedTLS (patches/mbedtls/0069).  mbedTLS's own spelling, with
 // dashes and a "TLS1-3-" prefix for TLS 1.3 suites, is accepted on input too.
 
 // The key exchanges in mbedtls_key_exchange_type_t's order, each ended by a
