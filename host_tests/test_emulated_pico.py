@@ -21,6 +21,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -302,6 +303,41 @@ def test_encrypted_pkcs8_key_loads_on_the_board(pico, pki):
     # (random salt): then the garbage fails as a key, still a ValueError.
     assert out[0] == "key loaded" and out[2] == refused, out
     assert out[1] == refused or out[1].startswith("refused: keyfile: invalid private key"), out
+
+
+SUITE_NAMES_ON_THE_BOARD = """
+import ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+for n in NAMES:
+    for spelling in (n, n.replace("_", "-")):
+        try:
+            ctx.set_ciphers([spelling])
+            print(spelling, ctx.get_ciphers()[0])
+        except ValueError:
+            pass
+"""
+
+
+def test_cipher_suite_names_on_the_board(pico):
+    # The rp2 firmware has no mbedTLS suite name strings (patch 0069):
+    # modssl spells the IANA names from each suite's parts.  Of every suite
+    # mbedTLS knows, the board takes exactly those of its preference list
+    # (ports/rp2/mbedtls_config_port.h, CBC and static-RSA suites left out by
+    # default), in IANA's and mbedTLS's spellings, under the name OpenSSL
+    # gives the same id.
+    from test_cipher_names import mbedtls_suite_ids, openssl_stdnames
+
+    ids = mbedtls_suite_ids()
+    iana = {re.sub(r"^MBEDTLS_TLS(1_3)?_", "TLS_", m): i for m, i in ids.items()}
+    config = (paths.REPO / "ports/rp2/mbedtls_config_port.h").read_text()
+    block = config[config.index("#define MBEDTLS_SSL_CIPHERSUITES"):]
+    listed = [re.sub(r"^MBEDTLS_TLS(1_3)?_", "TLS_", m) for m in re.findall(r"^    (MBEDTLS_TLS\w+)", block, re.M)]
+    assert len(listed) == 23 and "TLS_AES_128_CCM_8_SHA256" in listed and "TLS_PSK_WITH_AES_128_CCM_8" in listed
+    out = exec_on(pico, f"NAMES = {sorted(iana)!r}\n" + SUITE_NAMES_ON_THE_BOARD).split()
+    got = dict(zip(out[::2], out[1::2]))
+    assert got == {**{n: n for n in listed}, **{n.replace("_", "-"): n for n in listed}}
+    stdnames = openssl_stdnames()
+    assert {n: stdnames[iana[n]] for n in listed} == {n: n for n in listed}
 
 
 def test_runner_refuses_a_file_that_is_not_uf2(tmp_path):

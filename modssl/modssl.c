@@ -127,6 +127,7 @@ static const mp_rom_map_elem_t modssl_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR__p256_generate), MP_ROM_PTR(&modssl_p256_generate_obj) },
     { MP_ROM_QSTR(MP_QSTR__roots), MP_ROM_PTR(&modssl_roots_table_obj) },
     { MP_ROM_QSTR(MP_QSTR__roots_lookup), MP_ROM_PTR(&modssl_roots_lookup_obj) },
+    { MP_ROM_QSTR(MP_QSTR__cipher_suites), MP_ROM_PTR(&modssl_cipher_suites_obj) },
     #endif
 };
 static MP_DEFINE_CONST_DICT(modssl_module_globals, modssl_module_globals_table);

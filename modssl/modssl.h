@@ -53,11 +53,11 @@
 #include "mbedtls/ssl_cookie.h"
 #include "mbedtls/ssl_ticket.h"
 
-// Read accessors for mbedTLS's record state, a certificate's path length and
-// the handshake state (patches/mbedtls/0040-0042); an unpatched mbedTLS
-// (ESP-IDF's) gets them from ports/esp32.
+// Read accessors for mbedTLS's record state, a certificate's path length,
+// the handshake state and a cipher suite's parts (patches/mbedtls/0040-0042,
+// 0068); an unpatched mbedTLS (ESP-IDF's) gets them from ports/esp32.
 #if !defined(MODSSL_MBEDTLS_SSL_ACCESSORS) || !defined(MODSSL_MBEDTLS_X509_ACCESSORS) \
-    || !defined(MODSSL_MBEDTLS_SSL_STATE_ACCESSOR)
+    || !defined(MODSSL_MBEDTLS_SSL_STATE_ACCESSOR) || !defined(MODSSL_MBEDTLS_SUITE_ACCESSORS)
 #include "modssl_mbedtls_accessors.h"
 #endif
 
@@ -325,6 +325,7 @@ MP_DECLARE_CONST_FUN_OBJ_2(modssl_context_set_ecdh_curve_obj);
 mp_obj_t modssl_cipher_iana_name(int id);
 bool modssl_cipher_is_tls13(int id);
 bool modssl_cipher_is_aead(int id);
+bool modssl_cipher_is_psk(int id);
 int *modssl_ciphers_where(bool (*keep)(int id));
 
 // ssl_psk.c
@@ -376,13 +377,14 @@ void modssl_psa_init(void);
 
 #if MODSSL_TEST_HOOKS
 // ssl_testhooks.c: tls._x25519, _p256_verify, _p256_muladd, _p256_ecdh,
-// _p256_sign and _p256_generate.
+// _p256_sign, _p256_generate and _cipher_suites.
 extern const mp_obj_fun_builtin_var_t modssl_x25519_obj;
 extern const mp_obj_fun_builtin_fixed_t modssl_p256_verify_obj;
 extern const mp_obj_fun_builtin_var_t modssl_p256_muladd_obj;
 extern const mp_obj_fun_builtin_var_t modssl_p256_ecdh_obj;
 extern const mp_obj_fun_builtin_var_t modssl_p256_sign_obj;
 extern const mp_obj_fun_builtin_fixed_t modssl_p256_generate_obj;
+extern const mp_obj_fun_builtin_fixed_t modssl_cipher_suites_obj;
 #endif
 
 // ssl_errors.c

@@ -16,51 +16,160 @@
 // Cipher suite names.
 //
 // Users see IANA names ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-// "TLS_AES_128_GCM_SHA256"); mbedTLS names use dashes and a "TLS1-3-" prefix
-// for TLS 1.3 suites.  Both spellings are accepted on input.
+// "TLS_AES_128_GCM_SHA256"), spelled here from a suite's parts (key exchange,
+// cipher, MAC/PRF hash, CCM-8's short tag), so the firmware needs no name
+// strings from mbedTLS (patches/mbedtls/0069).  mbedTLS's own spelling, with
+// dashes and a "TLS1-3-" prefix for TLS 1.3 suites, is accepted on input too.
 
-mp_obj_t modssl_cipher_iana_name(int id) {
-    const char *name = mbedtls_ssl_get_ciphersuite_name(id);
-    vstr_t vstr;
-    vstr_init(&vstr, strlen(name) + 1);
-    if (strncmp(name, "TLS1-3-", 7) == 0) {
-        vstr_add_str(&vstr, "TLS_");
-        name += 7;
+// The key exchanges in mbedtls_key_exchange_type_t's order, each ended by a
+// NUL; NONE (the TLS 1.3 suites) has no text.
+static const char modssl_suite_key_exchanges[] =
+    "\0RSA\0DHE_RSA\0ECDHE_RSA\0ECDHE_ECDSA\0PSK\0DHE_PSK\0RSA_PSK\0ECDHE_PSK\0ECDH_RSA\0ECDH_ECDSA\0ECJPAKE";
+
+// The block ciphers of TLS suites.  mbedtls_cipher_type_t lists each mode of
+// a cipher in threes (128, 192 and 256-bit keys): an entry names the first.
+#define MODSSL_SUITE_MODE_CBC (0)
+#define MODSSL_SUITE_MODE_GCM (4)
+#define MODSSL_SUITE_MODE_CCM (8)
+static const struct {
+    uint8_t type;
+    uint8_t mode; // offset in modssl_suite_modes
+    char family[9];
+} modssl_suite_ciphers[] = {
+    #if defined(MBEDTLS_SSL_HAVE_AES)
+    { MBEDTLS_CIPHER_AES_128_GCM, MODSSL_SUITE_MODE_GCM, "AES" },
+    { MBEDTLS_CIPHER_AES_128_CCM, MODSSL_SUITE_MODE_CCM, "AES" },
+    { MBEDTLS_CIPHER_AES_128_CBC, MODSSL_SUITE_MODE_CBC, "AES" },
+    #endif
+    #if defined(MBEDTLS_SSL_HAVE_CAMELLIA)
+    { MBEDTLS_CIPHER_CAMELLIA_128_GCM, MODSSL_SUITE_MODE_GCM, "CAMELLIA" },
+    { MBEDTLS_CIPHER_CAMELLIA_128_CBC, MODSSL_SUITE_MODE_CBC, "CAMELLIA" },
+    #endif
+    #if defined(MBEDTLS_SSL_HAVE_ARIA)
+    { MBEDTLS_CIPHER_ARIA_128_GCM, MODSSL_SUITE_MODE_GCM, "ARIA" },
+    { MBEDTLS_CIPHER_ARIA_128_CBC, MODSSL_SUITE_MODE_CBC, "ARIA" },
+    #endif
+};
+static const char modssl_suite_modes[] = "CBC\0GCM\0CCM";
+static const char modssl_suite_key_bits[] = "128\000192\000256";
+
+static char *modssl_suite_put(char *p, const char *text) {
+    while (*text) {
+        *p++ = *text++;
     }
-    for (; *name; ++name) {
-        vstr_add_byte(&vstr, *name == '-' ? '_' : *name);
-    }
-    return mp_obj_new_str_from_vstr(&vstr);
+    return p;
 }
 
-static int modssl_cipher_id_from_name(const char *name, size_t len) {
-    char buf[64];
-    if (len + 8 > sizeof(buf)) {
+// The suite's IANA name into buf (at most 47 characters: "TLS_" + ECDHE_ECDSA
+// + "_WITH_" + CAMELLIA_256_CBC or CHACHA20_POLY1305 + "_8" + "_SHA384"),
+// not NUL-ended; its length, or 0 for an id the library does not have.  *aead:
+// whether the cipher is an AEAD (GCM, CCM, ChaCha20-Poly1305).
+#define MODSSL_SUITE_NAME_MAX (48)
+static size_t modssl_cipher_name(int id, char *buf, bool *aead) {
+    const mbedtls_ssl_ciphersuite_t *info = mbedtls_ssl_ciphersuite_from_id(id);
+    if (info == NULL) {
         return 0;
     }
-    // Normalise to mbedTLS's spelling.
-    for (size_t i = 0; i <= len; ++i) {
-        buf[i] = (i < len && name[i] == '_') ? '-' : name[i];
+    mbedtls_key_exchange_type_t kx = mbedtls_ssl_ciphersuite_get_key_exchange(info);
+    mbedtls_cipher_type_t cipher = mbedtls_ssl_ciphersuite_get_cipher(info);
+    mbedtls_md_type_t mac = mbedtls_ssl_ciphersuite_get_mac(info);
+    char *p = modssl_suite_put(buf, "TLS_");
+    if (kx != MBEDTLS_KEY_EXCHANGE_NONE && kx <= MBEDTLS_KEY_EXCHANGE_ECJPAKE) {
+        const char *kx_name = modssl_suite_key_exchanges;
+        for (int i = 0; i < (int)kx; ++i) {
+            kx_name += strlen(kx_name) + 1;
+        }
+        p = modssl_suite_put(p, kx_name);
+        p = modssl_suite_put(p, "_WITH_");
     }
-    buf[len] = 0;
-    int id = mbedtls_ssl_get_ciphersuite_id(buf);
-    if (id == 0 && strncmp(buf, "TLS-", 4) == 0) {
-        // An IANA TLS 1.3 name: TLS_AES_128_GCM_SHA256 -> TLS1-3-AES-128-GCM-SHA256.
-        char tls13[72] = "TLS1-3-";
-        memcpy(tls13 + 7, buf + 4, len - 4 + 1);
-        id = mbedtls_ssl_get_ciphersuite_id(tls13);
+    bool mac_suffix = true;
+    *aead = true;
+    if (cipher == MBEDTLS_CIPHER_CHACHA20_POLY1305) {
+        p = modssl_suite_put(p, "CHACHA20_POLY1305");
+    } else if (cipher == MBEDTLS_CIPHER_NULL) {
+        p = modssl_suite_put(p, "NULL");
+        *aead = false;
+    } else {
+        for (size_t i = 0; i < MP_ARRAY_SIZE(modssl_suite_ciphers); ++i) {
+            unsigned int k = (unsigned int)cipher - modssl_suite_ciphers[i].type;
+            if (k < 3) {
+                uint8_t mode = modssl_suite_ciphers[i].mode;
+                p = modssl_suite_put(p, modssl_suite_ciphers[i].family);
+                *p++ = '_';
+                p = modssl_suite_put(p, modssl_suite_key_bits + 4 * k);
+                *p++ = '_';
+                p = modssl_suite_put(p, modssl_suite_modes + mode);
+                *aead = mode != MODSSL_SUITE_MODE_CBC;
+                // TLS 1.2's CCM suites name no hash (RFC 6655, RFC 7251).
+                mac_suffix = mode != MODSSL_SUITE_MODE_CCM || kx == MBEDTLS_KEY_EXCHANGE_NONE;
+                break;
+            }
+        }
     }
-    return id;
+    if (mbedtls_ssl_ciphersuite_get_flags(info) & MBEDTLS_CIPHERSUITE_SHORT_TAG) {
+        p = modssl_suite_put(p, "_8");
+    }
+    if (mac_suffix) {
+        p = modssl_suite_put(p, mac == MBEDTLS_MD_SHA1 ? "_SHA" : mac == MBEDTLS_MD_SHA384 ? "_SHA384" : "_SHA256");
+    }
+    return p - buf;
+}
+
+mp_obj_t modssl_cipher_iana_name(int id) {
+    char buf[MODSSL_SUITE_NAME_MAX];
+    bool aead;
+    size_t len = modssl_cipher_name(id, buf, &aead);
+    return mp_obj_new_str(buf, len);
 }
 
 bool modssl_cipher_is_tls13(int id) {
-    return strncmp(mbedtls_ssl_get_ciphersuite_name(id), "TLS1-3-", 7) == 0;
+    const mbedtls_ssl_ciphersuite_t *info = mbedtls_ssl_ciphersuite_from_id(id);
+    return info != NULL && mbedtls_ssl_ciphersuite_get_key_exchange(info) == MBEDTLS_KEY_EXCHANGE_NONE;
+}
+
+// A name in IANA's or mbedTLS's spelling ('-' for '_'; "TLS1-3-" for a TLS
+// 1.3 suite's "TLS_"): the id of the library's suite of that name, or 0.
+static int modssl_cipher_id_from_name(const char *name, size_t len) {
+    char want[MODSSL_SUITE_NAME_MAX + 3];
+    if (len > sizeof(want)) {
+        return 0;
+    }
+    for (size_t i = 0; i < len; ++i) {
+        want[i] = name[i] == '-' ? '_' : name[i];
+    }
+    char *w = want;
+    bool tls13_prefix = len >= 7 && memcmp(want, "TLS1_3_", 7) == 0;
+    if (tls13_prefix) {
+        w += 3;
+        len -= 3;
+        memcpy(w, "TLS_", 4);
+    }
+    for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; ++p) {
+        char buf[MODSSL_SUITE_NAME_MAX];
+        bool aead;
+        if (modssl_cipher_name(*p, buf, &aead) == len && memcmp(buf, w, len) == 0) {
+            return (!tls13_prefix || modssl_cipher_is_tls13(*p)) ? *p : 0;
+        }
+    }
+    return 0;
+}
+
+static mbedtls_key_exchange_type_t modssl_cipher_key_exchange(int id) {
+    const mbedtls_ssl_ciphersuite_t *info = mbedtls_ssl_ciphersuite_from_id(id);
+    return info != NULL ? mbedtls_ssl_ciphersuite_get_key_exchange(info) : MBEDTLS_KEY_EXCHANGE_NONE;
+}
+
+// TLS 1.2's PSK and ECDHE-PSK suites (not DHE-PSK, RSA-PSK).
+bool modssl_cipher_is_psk(int id) {
+    mbedtls_key_exchange_type_t kx = modssl_cipher_key_exchange(id);
+    return kx == MBEDTLS_KEY_EXCHANGE_PSK || kx == MBEDTLS_KEY_EXCHANGE_ECDHE_PSK;
 }
 
 // AES-GCM, AES-CCM (CCM-8 included) or ChaCha20-Poly1305.
 bool modssl_cipher_is_aead(int id) {
-    const char *name = mbedtls_ssl_get_ciphersuite_name(id);
-    return strstr(name, "-GCM-") != NULL || strstr(name, "-CCM") != NULL || strstr(name, "CHACHA20-POLY1305") != NULL;
+    char buf[MODSSL_SUITE_NAME_MAX];
+    bool aead;
+    return modssl_cipher_name(id, buf, &aead) != 0 && aead;
 }
 
 // The library's suites for which keep() holds, in its order: a zero-ended
@@ -85,10 +194,15 @@ int *modssl_ciphers_where(bool (*keep)(int id)) {
 // AES-CCM), as a conforming modern endpoint offers.  CBC and static-RSA suites
 // stay available through set_ciphers().
 static bool modssl_cipher_is_default(int id) {
-    const char *name = mbedtls_ssl_get_ciphersuite_name(id);
-    bool forward_secret = strncmp(name, "TLS1-3-", 7) == 0 || strncmp(name, "TLS-ECDHE-", 10) == 0;
-    return modssl_cipher_is_aead(id) && strstr(name, "CCM-8") == NULL && forward_secret
-        && strstr(name, "-PSK-") == NULL; // PSK suites: ssl_psk.c
+    const mbedtls_ssl_ciphersuite_t *info = mbedtls_ssl_ciphersuite_from_id(id);
+    if (info == NULL || (mbedtls_ssl_ciphersuite_get_flags(info) & MBEDTLS_CIPHERSUITE_SHORT_TAG)) {
+        return false; // no CCM-8
+    }
+    // PSK suites: ssl_psk.c
+    mbedtls_key_exchange_type_t kx = mbedtls_ssl_ciphersuite_get_key_exchange(info);
+    bool forward_secret = kx == MBEDTLS_KEY_EXCHANGE_NONE || kx == MBEDTLS_KEY_EXCHANGE_ECDHE_RSA
+        || kx == MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA;
+    return forward_secret && modssl_cipher_is_aead(id);
 }
 
 static void modssl_context_apply_ciphers(mp_obj_ssl_context_t *self, int *list) {

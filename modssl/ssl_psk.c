@@ -129,13 +129,8 @@ static const byte *psk_key_data(mp_obj_t key, size_t *len, const char *what) {
 /******************************************************************************/
 // Cipher suites: PSK only while a PSK is set.
 
-static bool psk_suite_is_psk(int id) {
-    const char *name = mbedtls_ssl_get_ciphersuite_name(id);
-    return strncmp(name, "TLS-PSK-", 8) == 0 || strncmp(name, "TLS-ECDHE-PSK-", 14) == 0;
-}
-
 static bool psk_suite_is_psk_or_tls13(int id) {
-    return psk_suite_is_psk(id) || modssl_cipher_is_tls13(id);
+    return modssl_cipher_is_psk(id) || modssl_cipher_is_tls13(id);
 }
 
 // set_ciphers("PSK"): every PSK suite the library has, and its TLS 1.3
@@ -152,7 +147,7 @@ static int *psk_effective_suites(const int *base) {
     size_t n = 0;
     bool named_psk = false;
     for (const int *p = base; *p; ++p) {
-        named_psk |= psk_suite_is_psk(*p);
+        named_psk |= modssl_cipher_is_psk(*p);
         ++n;
     }
     for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; ++p) {
@@ -167,7 +162,7 @@ static int *psk_effective_suites(const int *base) {
     }
     if (!named_psk) {
         for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; ++p) {
-            if (psk_suite_is_psk(*p) && modssl_cipher_is_aead(*p)) {
+            if (modssl_cipher_is_psk(*p) && modssl_cipher_is_aead(*p)) {
                 list[i++] = *p;
             }
         }

@@ -26,6 +26,10 @@
  * SHA-256 hash.  _p256_generate: (private, public) of psa_generate_key().
  * What PSA refuses is a ValueError with its status.
  *
+ * tls._cipher_suites(): [(id, name), ...] for every suite the library lists
+ * (mbedtls_ssl_list_ciphersuites()), named as get_ciphers() and cipher()
+ * name them, so a test can check each name against its IANA id.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "py/runtime.h"
@@ -237,5 +241,15 @@ static mp_obj_t modssl_p256_generate(void) {
     return mp_obj_new_tuple(2, items);
 }
 MP_DEFINE_CONST_FUN_OBJ_0(modssl_p256_generate_obj, modssl_p256_generate);
+
+static mp_obj_t modssl_cipher_suites(void) {
+    mp_obj_t list = mp_obj_new_list(0, NULL);
+    for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; ++p) {
+        mp_obj_t item[2] = { MP_OBJ_NEW_SMALL_INT(*p), modssl_cipher_iana_name(*p) };
+        mp_obj_list_append(list, mp_obj_new_tuple(2, item));
+    }
+    return list;
+}
+MP_DEFINE_CONST_FUN_OBJ_0(modssl_cipher_suites_obj, modssl_cipher_suites);
 
 #endif // MODSSL_TEST_HOOKS

@@ -183,6 +183,9 @@
 // mbedtls_x509_crt_verify_info) nor the OID description texts behind them:
 // modssl builds its own messages and getpeercert() from the parsed fields.
 #define MBEDTLS_X509_REMOVE_INFO
+// No cipher suite name strings in mbedTLS's suite table (patch 0069):
+// modssl spells IANA's names from the suites' parts (modssl/ssl_ciphers.c).
+#define MBEDTLS_SSL_CIPHERSUITE_NO_NAMES
 
 // A firmware without DTLS (the harness's unix flavour "nodtls" builds one in
 // CI, to prove modssl compiles and runs without it).
