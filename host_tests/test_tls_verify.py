@@ -46,23 +46,11 @@ def test_verification_failure_says_why(mp, pki, tls_server, cert, reason):
 
 def test_bad_signature_is_rejected(mp, pki, tls_server, tmp_path):
     # A certificate whose issuer name is our root's, signed by another key.
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
     leaf = pki["server_ec"]
-    forger = ec.generate_private_key(ec.SECP256R1())
-    forged = (
-        x509.CertificateBuilder()
-        .subject_name(leaf.cert.subject)
-        .issuer_name(leaf.cert.issuer)
-        .public_key(leaf.key.public_key())
-        .serial_number(4242)
-        .not_valid_before(leaf.cert.not_valid_before_utc)
-        .not_valid_after(leaf.cert.not_valid_after_utc)
-        .add_extension(leaf.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value, False)
-        .sign(forger, hashes.SHA256())
-    )
+    forged = _reissued(pki, "server_ec", "ca", signer=ec.generate_private_key(ec.SECP256R1()))
     forged_pem = tmp_path / "forged.pem"
     forged_pem.write_bytes(forged.public_bytes(serialization.Encoding.PEM))
     leaf.chain_pem = forged_pem  # served instead of the genuine certificate
@@ -129,8 +117,9 @@ except ValueError as e:
     assert out.startswith("ValueError CERT_REQUIRED requires server_hostname")
 
 
-def _reissued(pki, leaf_name, issuer_name, **sign_kwargs):
-    """The leaf's certificate issued again by its CA, signed as asked."""
+def _reissued(pki, leaf_name, issuer_name, signer=None, **sign_kwargs):
+    """The leaf's certificate issued again in its CA's name, signed as asked
+    (by the CA's key, or by `signer`'s: a forgery)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
@@ -144,7 +133,7 @@ def _reissued(pki, leaf_name, issuer_name, **sign_kwargs):
         .not_valid_before(leaf.cert.not_valid_before_utc)
         .not_valid_after(leaf.cert.not_valid_after_utc)
         .add_extension(leaf.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value, False)
-        .sign(ca.key, hashes.SHA256(), **sign_kwargs)
+        .sign(signer or ca.key, hashes.SHA256(), **sign_kwargs)
     )
 
 
