@@ -63,31 +63,15 @@ void modssl_text_add(vstr_t *vstr, const char *text) {
     }
 }
 
-#if MODSSL_TEXT_COMPRESSION
-// The longest text spelled out fits in MODSSL_TEXT_MAX_LEN (the generator
-// measured them all); a longer one is cut short, never overrun.
-static void modssl_text_decode(char *buf, const char *text) {
-    char *end = buf + MODSSL_TEXT_MAX_LEN;
-    for (; *text && buf < end; ++text) {
-        uint8_t c = *text;
-        if (c < 0x80) {
-            *buf++ = c;
-        } else {
-            const uint8_t *w = modssl_word(c - 0x80);
-            do {
-                *buf++ = *w & 0x7f;
-            } while (!(*w++ & 0x80) && buf < end);
-        }
-    }
-    *buf = '\0';
-}
-#endif
-
 static void modssl_text_vprintf(vstr_t *vstr, const char *fmt, va_list args) {
     #if MODSSL_TEXT_COMPRESSION
+    // A format spelled out on the stack: the longest marked text fits in
+    // MODSSL_TEXT_MAX_LEN (the generator measured them all).
     char buf[MODSSL_TEXT_MAX_LEN + 1];
-    modssl_text_decode(buf, fmt);
-    fmt = buf;
+    vstr_t spelled;
+    vstr_init_fixed_buf(&spelled, sizeof(buf), buf);
+    modssl_text_add(&spelled, fmt);
+    fmt = vstr_null_terminated_str(&spelled);
     #endif
     mp_print_t print = { vstr, (mp_print_strn_t)vstr_add_strn };
     mp_vprintf(&print, fmt, args);
